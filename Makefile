@@ -1,0 +1,66 @@
+# The README's commands. `make run` serves the system; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run serve test test-sqlite test-postgres lint format install messages bench clean-demo
+
+# Dependencies install once, and again only when their pins change.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# SQLite always; PostgreSQL too when TEST_DATABASE_URL (or DATABASE_URL) points at one.
+PG_URL := $(or $(TEST_DATABASE_URL),$(filter postgres%,$(DATABASE_URL)))
+
+test: install test-sqlite
+ifneq ($(PG_URL),)
+	$(MAKE) --no-print-directory test-postgres
+else
+	@echo "PostgreSQL: skipped (set TEST_DATABASE_URL=postgres://… to run the suite on PostgreSQL too)"
+endif
+
+# pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
+define run_pytest
+	@echo "=== tests on $(1) ==="
+	env $(2) $(PY) -m pytest $(3); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no test on $(1)"; exit 1; fi; exit $$rc
+endef
+
+test-sqlite: install
+	$(call run_pytest,SQLite,-u DATABASE_URL TSUNAGU_TEST_DB=sqlite,$(PYTEST_ARGS))
+
+# Browser tests run once (on SQLite); the database layer is what differs on PostgreSQL.
+test-postgres: install
+	$(call run_pytest,PostgreSQL,DATABASE_URL=$(PG_URL) TSUNAGU_TEST_DB=postgresql,-m "not browser" $(PYTEST_ARGS))
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# English translations: the .po is the source, the compiled .mo is committed so no gettext is needed.
+messages: install
+	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
+	$(PY) manage.py compilemessages -l en

@@ -1,0 +1,12 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from tsunagu.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("plan/", include("tsunagu.plans.urls")),
+    path("", include("tsunagu.core.urls")),
+]

@@ -1,0 +1,21 @@
+"""Test-wide set-up: the 琴浦町 plan is loaded once per test database; tests roll back around it."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that thread
+# in fixtures are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+KOTOURA_PLAN = Path(__file__).resolve().parent / "plans" / "kotoura.toml"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004 - overrides pytest-django's
+    from tsunagu.plans.planfile import read_plan_file
+    from tsunagu.plans.services import plan_load
+
+    with django_db_blocker.unblock():
+        plan_load(plan_file=read_plan_file(KOTOURA_PLAN))

@@ -1,0 +1,17 @@
+"""Reads about the people who use the system and the organisations they work for."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tsunagu.core.models import Membership, Role, User
+
+
+def memberships_for_user(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, municipality=user.municipality).select_related(
+        "organization", "organization__division"
+    )
+
+
+def user_has_role(*, user: User, roles: set[Role]) -> bool:
+    return any(m.role in roles for m in memberships_for_user(user=user))
