@@ -63,4 +63,4 @@ format: install
 # English translations: the .po is the source, the compiled .mo is committed so no gettext is needed.
 messages: install
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
-	$(PY) manage.py compilemessages -l en
+	$(PY) manage.py compilemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'

@@ -13,7 +13,7 @@ KOTOURA_PLAN = Path(__file__).resolve().parent / "plans" / "kotoura.toml"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004 - overrides pytest-django's
+def django_db_setup(django_db_setup, django_db_blocker):
     from tsunagu.plans.planfile import read_plan_file
     from tsunagu.plans.services import plan_load
 

@@ -1,12 +1,15 @@
 """Personas, as STYLE.md asks: every behaviour is tested from the side of the people who meet it."""
 
+import os
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from tsunagu.core.models import Municipality, Organization, Role, User
+from tsunagu.core.models import Municipality, Organization, OrganizationKind, Role, User
 from tsunagu.core.services import user_create
-from tsunagu.core.tests.factories import MunicipalityFactory, OrganizationFactory
 
 PASSWORD = "correct-horse-battery"
 
@@ -29,7 +32,15 @@ class Personas:
 
 @pytest.fixture
 def kotoura(db) -> Municipality:
-    return Municipality.objects.get(code="313718")
+    """琴浦町 with its plan. Loaded once per test database; again after a transactional test emptied it."""
+    municipality = Municipality.objects.filter(code="313718").first()
+    if municipality is None:
+        from conftest import KOTOURA_PLAN
+        from tsunagu.plans.planfile import read_plan_file
+        from tsunagu.plans.services import plan_load
+
+        municipality = plan_load(plan_file=read_plan_file(KOTOURA_PLAN)).plan.municipality
+    return municipality
 
 
 @pytest.fixture
@@ -45,7 +56,8 @@ def personas(kotoura: Municipality) -> Personas:
             memberships=[(organization, role)],
         )
 
-    other_town = MunicipalityFactory()
+    # 鳥取県北栄町: a real code with a valid check digit, for "another town".
+    other_town = Municipality.objects.create(code="313726", name="北栄町", prefecture="鳥取県")
     return Personas(
         town=kotoura,
         caseworker_a=make("cw_a", orgs["琴浦町地域包括支援センター"], Role.CASEWORKER),
@@ -55,5 +67,57 @@ def personas(kotoura: Municipality) -> Personas:
         supervisor=make("super", orgs["福祉あんしん課"], Role.SUPERVISOR),
         administrator=make("admin", orgs["福祉あんしん課"], Role.ADMINISTRATOR),
         auditor=make("audit", orgs["福祉あんしん課"], Role.AUDITOR),
-        stranger=make("stranger", OrganizationFactory(municipality=other_town), Role.CASEWORKER),
+        stranger=make(
+            "stranger",
+            Organization.objects.create(
+                municipality=other_town, name="北栄町地域包括支援センター", kind=OrganizationKind.TOWN_CENTRE
+            ),
+            Role.CASEWORKER,
+        ),
     )
+
+
+# --- Browser tests: Playwright driving Debian's chromium --------------------------------------------
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"browser test skipped: Debian's chromium is not installed ({CHROMIUM} not found)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server) -> Iterator[object]:
+    """A fresh Japanese-locale browser tab; fails the test on any console error (CSP violations included)."""
+    context = chromium.new_context(locale="ja-JP", viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.base_url = live_server.url
+    yield tab
+    context.close()
+    assert not errors, f"browser console errors: {errors}"
+
+
+def screenshot(tab: object, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path

@@ -9,5 +9,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     context: dict[str, object] = {"settings_demo_mode": settings.DEMO_MODE}
     user = request.user
     if user.is_authenticated:
-        context["current_memberships"] = memberships_for_user(user=user)  # type: ignore[arg-type]
+        context["current_memberships"] = memberships_for_user(user=user)
     return context

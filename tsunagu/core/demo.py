@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from tsunagu.core.models import Municipality, Organization, Role, User
 from tsunagu.core.services import user_create
 
-DEMO_PASSWORD = "tsunagu-demo-2025"
+DEMO_PASSWORD = "tsunagu-demo-2025"  # noqa: S105 - published in the README; demo mode only
 
 
 @dataclass(frozen=True)

@@ -125,9 +125,7 @@ class Membership(models.Model):
         verbose_name_plural = _("所属")
         ordering = ["organization__order", "role"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organization", "role"], name="membership_unique_role"
-            ),
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role"),
         ]
 
     def __str__(self) -> str:

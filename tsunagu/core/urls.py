@@ -13,7 +13,9 @@ urlpatterns = [
         "login/",
         login_not_required(
             auth_views.LoginView.as_view(
-                template_name="core/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+                template_name="core/login.html",
+                authentication_form=LoginForm,
+                redirect_authenticated_user=True,
             )
         ),
         name="login",

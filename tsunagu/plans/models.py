@@ -114,11 +114,13 @@ class Program(models.Model):
         Division, on_delete=models.PROTECT, related_name="programs", verbose_name=_("所管課")
     )
     operating_form = models.CharField(_("運営形態"), max_length=30, choices=OperatingForm.choices)
-    implementing_bodies = models.ManyToManyField(
-        Organization,
-        through="ProgramImplementingBody",
-        related_name="implemented_programs",
-        verbose_name=_("実施機関"),
+    implementing_bodies: "models.ManyToManyField[Organization, ProgramImplementingBody]" = (
+        models.ManyToManyField(
+            Organization,
+            through="ProgramImplementingBody",
+            related_name="implemented_programs",
+            verbose_name=_("実施機関"),
+        )
     )
 
     class Meta:
@@ -172,9 +174,12 @@ class ProgramImplementingBody(models.Model):
             models.UniqueConstraint(fields=["program", "organization"], name="implementing_body_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.program}: {self.organization}"
+
 
 class Indicator(models.Model):
-    """An evaluation indicator (評価指標) of a programme, with its targets by fiscal year if the plan sets any."""
+    """An evaluation indicator (評価指標) of a programme, with targets by fiscal year if set."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="indicators")

@@ -157,7 +157,8 @@ class _Reader:
                 name = indexed.group(1) if indexed else segment
                 wanted = int(indexed.group(2)) if indexed else 0
                 pattern = (
-                    rf"\s*\[\[\s*{re.escape(prefix + name)}\s*\]\]" if indexed
+                    rf"\s*\[\[\s*{re.escape(prefix + name)}\s*\]\]"
+                    if indexed
                     else rf"\s*\[\s*{re.escape(prefix + name)}\s*\]"
                 )
                 seen = -1
@@ -186,7 +187,9 @@ class _Reader:
     def table(self, data: dict[str, Any], key: str, path: str) -> dict[str, Any]:
         value = data.get(key)
         if not isinstance(value, dict):
-            self.problem(path, "テーブルがありません。" if value is None else "テーブルである必要があります。")
+            self.problem(
+                path, "テーブルがありません。" if value is None else "テーブルである必要があります。"
+            )
             return {}
         return value
 
@@ -286,7 +289,9 @@ def read_plan_file(path: str | Path) -> PlanFile:
 
 
 def _validate(r: _Reader, data: dict[str, Any], filename: str, sha256: str) -> PlanFile:
-    r.no_unknown_keys(data, {"format_version", "municipality", "plan", "divisions", "organizations", "programs"}, "")
+    r.no_unknown_keys(
+        data, {"format_version", "municipality", "plan", "divisions", "organizations", "programs"}, ""
+    )
     version = data.get("format_version")
     if version not in SUPPORTED_FORMAT_VERSIONS:
         r.problem("format_version", f"format_version は {sorted(SUPPORTED_FORMAT_VERSIONS)} のいずれかです。")
@@ -300,12 +305,23 @@ def _validate(r: _Reader, data: dict[str, Any], filename: str, sha256: str) -> P
         prefecture=r.text(m, "prefecture", "municipality.prefecture"),
     )
     if municipality.code and not municipality_code_is_valid(municipality.code):
-        r.problem("municipality.code", f"全国地方公共団体コード「{municipality.code}」が正しくありません（6桁、検査数字付き）。")
+        r.problem(
+            "municipality.code",
+            f"全国地方公共団体コード「{municipality.code}」が正しくありません（6桁、検査数字付き）。",
+        )
 
     p = r.table(data, "plan", "plan")
     plan_keys = {
-        "title", "legal_basis", "period", "start_fiscal_year", "end_fiscal_year", "purpose", "position",
-        "outline", "parent_plan", "platform_sectors",
+        "title",
+        "legal_basis",
+        "period",
+        "start_fiscal_year",
+        "end_fiscal_year",
+        "purpose",
+        "position",
+        "outline",
+        "parent_plan",
+        "platform_sectors",
     }
     r.no_unknown_keys(p, plan_keys, "plan")
     plan = PlanData(
@@ -359,8 +375,18 @@ def _validate(r: _Reader, data: dict[str, Any], filename: str, sha256: str) -> P
     program_codes: set[str] = set()
     program_names: set[str] = set()
     program_keys = {
-        "code", "category", "law_article", "domain", "domain_label", "name", "target_population",
-        "service_area", "duties", "implementing_bodies", "responsible_division", "operating_form",
+        "code",
+        "category",
+        "law_article",
+        "domain",
+        "domain_label",
+        "name",
+        "target_population",
+        "service_area",
+        "duties",
+        "implementing_bodies",
+        "responsible_division",
+        "operating_form",
         "indicators",
     }
     for i, g in enumerate(r.array_of_tables(data, "programs", "programs")):
@@ -411,7 +437,9 @@ def _validate(r: _Reader, data: dict[str, Any], filename: str, sha256: str) -> P
                 duties=duties,
                 implementing_bodies=bodies,
                 responsible_division=division,
-                operating_form=r.choice(g, "operating_form", f"{path}.operating_form", OperatingForm, "運営形態"),
+                operating_form=r.choice(
+                    g, "operating_form", f"{path}.operating_form", OperatingForm, "運営形態"
+                ),
                 indicators=indicators,
             )
         )
@@ -446,7 +474,10 @@ def _indicators(r: _Reader, program: dict[str, Any], program_path: str) -> list[
         else:
             for year, value in raw_targets.items():
                 if not re.fullmatch(r"\d{4}", str(year)) or not isinstance(value, int) or value < 0:
-                    r.problem(f"{path}.targets", f"目標値「{year} = {value}」は 西暦年度 = 0以上の整数 で書いてください。")
+                    r.problem(
+                        f"{path}.targets",
+                        f"目標値「{year} = {value}」は 西暦年度 = 0以上の整数 で書いてください。",
+                    )
                 else:
                     targets[str(year)] = value
         indicators.append(

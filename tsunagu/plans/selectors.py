@@ -26,11 +26,7 @@ def _programs_with_columns(qs: QuerySet[Program]) -> QuerySet[Program]:
 
 def plan_current_for_municipality(*, municipality: Municipality) -> Plan | None:
     """The plan in force: the one with the latest start year, or the one loaded last."""
-    return (
-        Plan.objects.filter(municipality=municipality)
-        .order_by("-start_fiscal_year", "-loaded_at")
-        .first()
-    )
+    return Plan.objects.filter(municipality=municipality).order_by("-start_fiscal_year", "-loaded_at").first()
 
 
 def plan_current_for_user(*, user: User) -> Plan | None:

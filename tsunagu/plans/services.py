@@ -75,14 +75,12 @@ def plan_load(*, plan_file: PlanFile) -> PlanLoadResult:
     existing = {program.code: program for program in plan.programs.all()}
     wanted = {g.code for g in plan_file.programs}
     removed = [program for code, program in existing.items() if code not in wanted]
-    try:
-        for program in removed:
-            program.delete()
-    except ProtectedError as exc:
-        raise PlanFileError(
-            plan_file.filename,
-            [PlanFileProblem("programs", f"事業「{program.name}」は記録から参照されているため、計画から削除できません。")],
-        ) from exc
+    for obsolete in removed:
+        try:
+            obsolete.delete()
+        except ProtectedError as exc:
+            message = f"事業「{obsolete.name}」は記録から参照されているため、計画から削除できません。"
+            raise PlanFileError(plan_file.filename, [PlanFileProblem("programs", message)]) from exc
 
     created_count = updated_count = 0
     for order, g in enumerate(plan_file.programs):
@@ -111,7 +109,11 @@ def plan_load(*, plan_file: PlanFile) -> PlanLoadResult:
         except IntegrityError as exc:
             raise PlanFileError(
                 plan_file.filename,
-                [PlanFileProblem(f"programs[{order}]", f"事業「{g.name}」を保存できません（名称の重複など）: {exc}")],
+                [
+                    PlanFileProblem(
+                        f"programs[{order}]", f"事業「{g.name}」を保存できません（名称の重複など）: {exc}"
+                    )
+                ],
             ) from exc
 
         program.duties.all().delete()

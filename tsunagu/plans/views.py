@@ -15,11 +15,7 @@ from tsunagu.plans.selectors import (
 
 def _group_by_section(programs: list) -> list[tuple[Section, list]]:
     """The seed's tables: 包括的相談支援事業, 地域づくり事業, 新たな機能 — in that order."""
-    return [
-        (section, rows)
-        for section in Section
-        if (rows := [p for p in programs if p.section == section])
-    ]
+    return [(section, rows) for section in Section if (rows := [p for p in programs if p.section == section])]
 
 
 def program_catalogue(request: HttpRequest) -> HttpResponse:

@@ -5,136 +5,280 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='計画名')),
-                ('legal_basis', models.CharField(max_length=100, verbose_name='根拠法令')),
-                ('period_text', models.CharField(max_length=200, verbose_name='計画期間')),
-                ('start_fiscal_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='開始年度（西暦）')),
-                ('end_fiscal_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='終了年度（西暦）')),
-                ('purpose', models.TextField(verbose_name='目的')),
-                ('position', models.TextField(verbose_name='計画の位置づけ')),
-                ('outline', models.TextField(verbose_name='計画策定の概要')),
-                ('parent_plan', models.CharField(blank=True, max_length=200, verbose_name='上位計画')),
-                ('platform_sectors', models.JSONField(blank=True, default=list, verbose_name='多分野協働のプラットフォーム')),
-                ('source_name', models.CharField(max_length=200, verbose_name='読込ファイル')),
-                ('source_sha256', models.CharField(max_length=64, verbose_name='読込ファイルのSHA-256')),
-                ('loaded_at', models.DateTimeField(auto_now=True, verbose_name='読込日時')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='core.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="計画名")),
+                ("legal_basis", models.CharField(max_length=100, verbose_name="根拠法令")),
+                ("period_text", models.CharField(max_length=200, verbose_name="計画期間")),
+                (
+                    "start_fiscal_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="開始年度（西暦）"),
+                ),
+                (
+                    "end_fiscal_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="終了年度（西暦）"),
+                ),
+                ("purpose", models.TextField(verbose_name="目的")),
+                ("position", models.TextField(verbose_name="計画の位置づけ")),
+                ("outline", models.TextField(verbose_name="計画策定の概要")),
+                ("parent_plan", models.CharField(blank=True, max_length=200, verbose_name="上位計画")),
+                (
+                    "platform_sectors",
+                    models.JSONField(blank=True, default=list, verbose_name="多分野協働のプラットフォーム"),
+                ),
+                ("source_name", models.CharField(max_length=200, verbose_name="読込ファイル")),
+                ("source_sha256", models.CharField(max_length=64, verbose_name="読込ファイルのSHA-256")),
+                ("loaded_at", models.DateTimeField(auto_now=True, verbose_name="読込日時")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="core.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '実施計画',
-                'verbose_name_plural': '実施計画',
-                'ordering': ['municipality', '-start_fiscal_year', 'title'],
+                "verbose_name": "実施計画",
+                "verbose_name_plural": "実施計画",
+                "ordering": ["municipality", "-start_fiscal_year", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(verbose_name='事業コード')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='表示順')),
-                ('category', models.CharField(choices=[('consultation', '包括的相談支援事業'), ('participation', '参加支援事業'), ('community', '地域づくり事業'), ('outreach', 'アウトリーチ等を通じた継続的支援事業'), ('collaboration', '多機関協働事業')], max_length=20, verbose_name='事業区分')),
-                ('domain', models.CharField(choices=[('elderly', '介護'), ('disability', '障害'), ('children', '子ども等'), ('poverty', '生活困窮'), ('general', '全般')], max_length=20, verbose_name='分野')),
-                ('domain_label', models.CharField(max_length=20, verbose_name='区分（計画の表記）')),
-                ('name', models.CharField(max_length=100, verbose_name='実施する事業')),
-                ('target_population', models.TextField(verbose_name='支援対象者')),
-                ('service_area', models.CharField(max_length=100, verbose_name='対象圏域')),
-                ('operating_form', models.CharField(choices=[('direct', '直営'), ('commissioned', '委託'), ('subsidised', '補助'), ('direct_commissioned', '直営・委託')], max_length=30, verbose_name='運営形態')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programs', to='plans.plan')),
-                ('responsible_division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programs', to='core.division', verbose_name='所管課')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(verbose_name="事業コード")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="表示順")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("consultation", "包括的相談支援事業"),
+                            ("participation", "参加支援事業"),
+                            ("community", "地域づくり事業"),
+                            ("outreach", "アウトリーチ等を通じた継続的支援事業"),
+                            ("collaboration", "多機関協働事業"),
+                        ],
+                        max_length=20,
+                        verbose_name="事業区分",
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        choices=[
+                            ("elderly", "介護"),
+                            ("disability", "障害"),
+                            ("children", "子ども等"),
+                            ("poverty", "生活困窮"),
+                            ("general", "全般"),
+                        ],
+                        max_length=20,
+                        verbose_name="分野",
+                    ),
+                ),
+                ("domain_label", models.CharField(max_length=20, verbose_name="区分（計画の表記）")),
+                ("name", models.CharField(max_length=100, verbose_name="実施する事業")),
+                ("target_population", models.TextField(verbose_name="支援対象者")),
+                ("service_area", models.CharField(max_length=100, verbose_name="対象圏域")),
+                (
+                    "operating_form",
+                    models.CharField(
+                        choices=[
+                            ("direct", "直営"),
+                            ("commissioned", "委託"),
+                            ("subsidised", "補助"),
+                            ("direct_commissioned", "直営・委託"),
+                        ],
+                        max_length=30,
+                        verbose_name="運営形態",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.municipality"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="programs", to="plans.plan"
+                    ),
+                ),
+                (
+                    "responsible_division",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programs",
+                        to="core.division",
+                        verbose_name="所管課",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '事業',
-                'verbose_name_plural': '事業',
-                'ordering': ['plan', 'order'],
+                "verbose_name": "事業",
+                "verbose_name_plural": "事業",
+                "ordering": ["plan", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(verbose_name='指標コード')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('name', models.CharField(max_length=100, verbose_name='評価指標')),
-                ('unit', models.CharField(max_length=20, verbose_name='単位')),
-                ('description', models.TextField(blank=True, verbose_name='説明')),
-                ('targets', models.JSONField(blank=True, default=dict, verbose_name='目標値')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='plans.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(verbose_name="指標コード")),
+                ("order", models.PositiveSmallIntegerField()),
+                ("name", models.CharField(max_length=100, verbose_name="評価指標")),
+                ("unit", models.CharField(max_length=20, verbose_name="単位")),
+                ("description", models.TextField(blank=True, verbose_name="説明")),
+                ("targets", models.JSONField(blank=True, default=dict, verbose_name="目標値")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.municipality"
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="plans.program",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '評価指標',
-                'verbose_name_plural': '評価指標',
-                'ordering': ['program', 'order'],
+                "verbose_name": "評価指標",
+                "verbose_name_plural": "評価指標",
+                "ordering": ["program", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ProgramDuty',
+            name="ProgramDuty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('text', models.TextField(verbose_name='業務内容')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to='plans.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField()),
+                ("text", models.TextField(verbose_name="業務内容")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.municipality"
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="duties", to="plans.program"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '業務内容',
-                'verbose_name_plural': '業務内容',
-                'ordering': ['program', 'order'],
+                "verbose_name": "業務内容",
+                "verbose_name_plural": "業務内容",
+                "ordering": ["program", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ProgramImplementingBody',
+            name="ProgramImplementingBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='implementing_body_links', to='plans.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField()),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.municipality"
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organization"
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="implementing_body_links",
+                        to="plans.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['program', 'order'],
+                "ordering": ["program", "order"],
             },
         ),
         migrations.AddField(
-            model_name='program',
-            name='implementing_bodies',
-            field=models.ManyToManyField(related_name='implemented_programs', through='plans.ProgramImplementingBody', to='core.organization', verbose_name='実施機関'),
+            model_name="program",
+            name="implementing_bodies",
+            field=models.ManyToManyField(
+                related_name="implemented_programs",
+                through="plans.ProgramImplementingBody",
+                to="core.organization",
+                verbose_name="実施機関",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(fields=('municipality', 'title'), name='plan_unique_title'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(fields=("municipality", "title"), name="plan_unique_title"),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('program', 'code'), name='indicator_unique_code'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(fields=("program", "code"), name="indicator_unique_code"),
         ),
         migrations.AddConstraint(
-            model_name='programimplementingbody',
-            constraint=models.UniqueConstraint(fields=('program', 'organization'), name='implementing_body_unique'),
+            model_name="programimplementingbody",
+            constraint=models.UniqueConstraint(
+                fields=("program", "organization"), name="implementing_body_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(fields=['municipality', 'category', 'domain'], name='plans_progr_municip_10404c_idx'),
+            model_name="program",
+            index=models.Index(
+                fields=["municipality", "category", "domain"], name="plans_progr_municip_10404c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.UniqueConstraint(fields=('plan', 'code'), name='program_unique_code'),
+            model_name="program",
+            constraint=models.UniqueConstraint(fields=("plan", "code"), name="program_unique_code"),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.UniqueConstraint(fields=('plan', 'name'), name='program_unique_name'),
+            model_name="program",
+            constraint=models.UniqueConstraint(fields=("plan", "name"), name="program_unique_name"),
         ),
     ]

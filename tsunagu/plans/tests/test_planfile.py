@@ -36,7 +36,10 @@ class TestKotouraPlanExport:
     def test_twelve_programmes_in_the_seed_order_and_sections(self):
         data = exported()
         assert data["municipality"] == {
-            "code": "313718", "name": "琴浦町", "name_kana": "コトウラチョウ", "prefecture": "鳥取県",
+            "code": "313718",
+            "name": "琴浦町",
+            "name_kana": "コトウラチョウ",
+            "prefecture": "鳥取県",
         }
         assert len(data["programs"]) == 12
         sections = [p["section"] for p in data["programs"]]
@@ -44,14 +47,19 @@ class TestKotouraPlanExport:
         assert sections.count("community") == 5
         assert sections.count("new_functions") == 3
         assert [p["name"] for p in data["programs"]][:4] == [
-            "地域包括支援センターの運営", "障害者相談支援事業", "利用者支援事業", "生活困窮者自立相談支援事業",
+            "地域包括支援センターの運営",
+            "障害者相談支援事業",
+            "利用者支援事業",
+            "生活困窮者自立相談支援事業",
         ]
         assert data["divisions"] == ["すこやか健康課", "福祉あんしん課", "子育て応援課"]
 
     def test_disability_consultation_has_three_bodies_and_is_direct_and_commissioned(self):
         p = program(exported(), "障害者相談支援事業")
         assert p["implementing_bodies"] == [
-            "障がい者地域生活支援センター", "中部障がい者地域生活支援センター", "相談支援センターサポートりんくす",
+            "障がい者地域生活支援センター",
+            "中部障がい者地域生活支援センター",
+            "相談支援センターサポートりんくす",
         ]
         assert p["operating_form"] == "direct_commissioned"
         assert p["operating_form_label"] == "直営・委託"
@@ -80,7 +88,9 @@ class TestKotouraPlanExport:
         assert participation["implementing_bodies"] == ["町内就労支援継続Ｂ型作業所"]
         assert participation["operating_form_label"] == "委託"
         assert participation["duties"] == [
-            "対象者の把握", "資源の把握、資源開発", "相談者に対する参加支援(マッチング等の利用調整)、フォローアップ",
+            "対象者の把握",
+            "資源の把握、資源開発",
+            "相談者に対する参加支援(マッチング等の利用調整)、フォローアップ",
         ]
         assert [i["name"] for i in participation["indicators"]] == ["対象者数", "協力事業者数"]
         outreach = program(data, "アウトリーチ等を通じた継続的支援事業")
@@ -94,7 +104,14 @@ class TestKotouraPlanExport:
     def test_every_programme_has_every_column(self):
         for p in exported()["programs"]:
             assert p["service_area"] == "琴浦町全域"
-            for column in ("category", "domain", "name", "target_population", "responsible_division", "operating_form"):
+            for column in (
+                "category",
+                "domain",
+                "name",
+                "target_population",
+                "responsible_division",
+                "operating_form",
+            ):
                 assert p[column], (p["name"], column)
             assert p["duties"], p["name"]
             assert p["indicators"], p["name"]
@@ -123,7 +140,7 @@ def line_of(text: str, needle: str, occurrence: int = 0) -> int:
 
 
 def other_town(text: str) -> str:
-    """The 琴浦町 plan re-labelled as another municipality, so a failed load can be told from the loaded one."""
+    """The 琴浦町 plan as another town's, so that a failed load can be told from the loaded plan."""
     return text.replace('code = "313718"', 'code = "313726"').replace('name = "琴浦町"', 'name = "北栄町"')
 
 
@@ -132,48 +149,72 @@ def other_town(text: str) -> str:
 MISTAKES = {
     "unknown operating form": (
         lambda t: t.replace('operating_form = "直営・委託"', 'operating_form = "直轄"'),
-        "programs[1].operating_form", "運営形態「直轄」は不明です", 'operating_form = "直轄"',
+        "programs[1].operating_form",
+        "運営形態「直轄」は不明です",
+        'operating_form = "直轄"',
     ),
     "division that does not exist": (
         lambda t: t.replace(
             'responsible_division = "子育て応援課"\noperating_form = "委託"',
             'responsible_division = "こども家庭課"\noperating_form = "委託"',
         ),
-        "programs[8].responsible_division", "所管課「こども家庭課」は divisions にありません",
+        "programs[8].responsible_division",
+        "所管課「こども家庭課」は divisions にありません",
         'responsible_division = "こども家庭課"',
     ),
     "duplicate programme name": (
         lambda t: t.replace('name = "利用者支援事業"', 'name = "障害者相談支援事業"'),
-        "programs[2].name", "事業名「障害者相談支援事業」が重複しています", None,
+        "programs[2].name",
+        "事業名「障害者相談支援事業」が重複しています",
+        None,
     ),
     "implementing body not listed": (
-        lambda t: t.replace('implementing_bodies = ["みどり保育園", "赤碕こども園"]', 'implementing_bodies = ["みどり保育園", "浦安保育園"]'),
-        "programs[8].implementing_bodies", "実施機関「浦安保育園」は organizations にありません",
+        lambda t: t.replace(
+            'implementing_bodies = ["みどり保育園", "赤碕こども園"]',
+            'implementing_bodies = ["みどり保育園", "浦安保育園"]',
+        ),
+        "programs[8].implementing_bodies",
+        "実施機関「浦安保育園」は organizations にありません",
         'implementing_bodies = ["みどり保育園", "浦安保育園"]',
     ),
     "missing required column": (
         lambda t: t.replace('target_population = "65歳以上の高齢者"\n', ""),
-        "programs[5].target_population", "必須の項目がありません", None,
+        "programs[5].target_population",
+        "必須の項目がありません",
+        None,
     ),
     "law article that contradicts the category": (
         lambda t: t.replace(
             'category = "参加支援事業"\nlaw_article = "法第106条の4第2項第2号"',
             'category = "参加支援事業"\nlaw_article = "法第106条の4第2項第4号"',
         ),
-        "programs[9].law_article", "と一致しません", 'law_article = "法第106条の4第2項第4号"',
+        "programs[9].law_article",
+        "と一致しません",
+        'law_article = "法第106条の4第2項第4号"',
     ),
     "bad municipality code": (
         lambda t: t.replace('code = "313726"', 'code = "313727"'),
-        "municipality.code", "全国地方公共団体コード「313727」が正しくありません", 'code = "313727"',
+        "municipality.code",
+        "全国地方公共団体コード「313727」が正しくありません",
+        'code = "313727"',
     ),
     "misspelt key": (
-        lambda t: t.replace('service_area = "琴浦町全域"\nduties = ["地域住民の介護予防活動の支援実施"]',
-                            'servce_area = "琴浦町全域"\nduties = ["地域住民の介護予防活動の支援実施"]'),
-        "programs[5].servce_area", "不明な項目「servce_area」", 'servce_area = "琴浦町全域"',
+        lambda t: t.replace(
+            'service_area = "琴浦町全域"\nduties = ["地域住民の介護予防活動の支援実施"]',
+            'servce_area = "琴浦町全域"\nduties = ["地域住民の介護予防活動の支援実施"]',
+        ),
+        "programs[5].servce_area",
+        "不明な項目「servce_area」",
+        'servce_area = "琴浦町全域"',
     ),
     "unknown domain": (
-        lambda t: t.replace('domain = "生活困窮"\nname = "生活困窮者自立相談支援事業"', 'domain = "教育"\nname = "生活困窮者自立相談支援事業"'),
-        "programs[3].domain", "分野「教育」は不明です", 'domain = "教育"',
+        lambda t: t.replace(
+            'domain = "生活困窮"\nname = "生活困窮者自立相談支援事業"',
+            'domain = "教育"\nname = "生活困窮者自立相談支援事業"',
+        ),
+        "programs[3].domain",
+        "分野「教育」は不明です",
+        'domain = "教育"',
     ),
 }
 
@@ -185,7 +226,12 @@ def test_a_malformed_plan_names_file_line_and_key_and_loads_nothing(tmp_path, mi
     text = make(other_town(KOTOURA_TEXT))
     assert text != other_town(KOTOURA_TEXT), "the mistake was not applied"
     path = write(tmp_path, text)
-    counts = (Municipality.objects.count(), Division.objects.count(), Organization.objects.count(), Program.objects.count())
+    counts = (
+        Municipality.objects.count(),
+        Division.objects.count(),
+        Organization.objects.count(),
+        Program.objects.count(),
+    )
 
     with pytest.raises(CommandError) as caught:
         call_command("plan_load", str(path))
@@ -198,7 +244,10 @@ def test_a_malformed_plan_names_file_line_and_key_and_loads_nothing(tmp_path, mi
     if bad_line:
         assert f"{path}:{line_of(text, bad_line)}: {key_path}:" in message
     assert counts == (
-        Municipality.objects.count(), Division.objects.count(), Organization.objects.count(), Program.objects.count()
+        Municipality.objects.count(),
+        Division.objects.count(),
+        Organization.objects.count(),
+        Program.objects.count(),
     )
     assert not Municipality.objects.filter(code="313726", name="北栄町").exists()
 

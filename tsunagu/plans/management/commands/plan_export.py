@@ -12,9 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=["json"], default="json")
-        parser.add_argument(
-            "--municipality", help="全国地方公共団体コード（複数の自治体がある場合は必須）"
-        )
+        parser.add_argument("--municipality", help="全国地方公共団体コード（複数の自治体がある場合は必須）")
 
     def handle(self, *args: object, **options: object) -> None:
         code = options.get("municipality")

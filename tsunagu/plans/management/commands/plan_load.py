@@ -22,6 +22,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.plan.municipality.name}「{result.plan.title}」を{verb}: "
-                f"事業 新規{result.programs_created}件・更新{result.programs_updated}件・削除{result.programs_removed}件"
+                f"事業 新規{result.programs_created}件・更新{result.programs_updated}件"
+                f"・削除{result.programs_removed}件"
             )
         )
