@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "tsunagu.core",
+    "tsunagu.audit",
     "tsunagu.plans",
 ]
 

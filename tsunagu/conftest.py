@@ -121,3 +121,46 @@ def screenshot(tab: object, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+# --- The audit table refuses DELETE and TRUNCATE: lifted only for the flush after a transactional test.
+_TRIGGERS_LIFTED = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def _audit_triggers_lifted_for_flush(transactional_db):
+    # Depends on transactional_db, so this teardown runs just before its flush.
+    yield
+    from django.db import connection
+
+    from tsunagu.audit import triggers
+
+    triggers.uninstall(connection)
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_around_flush(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and bool(marker.kwargs.get("transaction"))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("_audit_triggers_lifted_for_flush")
+        request.node.stash[_TRIGGERS_LIFTED] = True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the flush (the last fixture teardown), make the audit table append-only again.
+
+    After the last test the test database is already gone, and nothing needs the triggers.
+    """
+    result = yield
+    if item.stash.get(_TRIGGERS_LIFTED, False) and nextitem is not None:
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        from tsunagu.audit import chain, triggers
+
+        with item.config.stash[blocking_manager_key].unblock():
+            triggers.install(connection)
+        chain.reset()
+    return result

@@ -1,0 +1,100 @@
+"""Hash chains for the audit log, one per writer, so that tamper-evidence never serialises requests.
+
+A single chain over the whole table would make every request wait for the previous entry's hash
+(DESIGN §8). Instead each writer — one thread of one process — keeps its own chain: entry *n* of a
+chain stores the hash of entry *n-1* and its own hash over its content. ``audit_verify`` walks every
+chain and finds the first entry that was altered, or a gap where one was removed.
+
+An entry written inside a transaction only becomes the chain's head when that transaction commits
+(``transaction.on_commit``). If the transaction rolls back, the entry is gone and the chain goes on from
+the last committed entry, so a rolled-back change never leaves a gap that would look like tampering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+
+GENESIS = "0" * 64
+
+
+def canonical(payload: dict[str, Any]) -> str:
+    """The exact text that is hashed: sorted keys, no insignificant space, UTC times."""
+
+    def default(value: Any) -> str:
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).isoformat()
+        return str(value)
+
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=default)
+
+
+def entry_hash(prev_hash: str, payload: dict[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical(payload)).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Link:
+    seq: int
+    hash: str
+
+
+@dataclass
+class _Writer:
+    chain_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    committed: _Link = field(default_factory=lambda: _Link(0, GENESIS))
+    # Entries written in transactions not yet committed, with the on_commit callback of each.
+    pending: list[tuple[_Link, Any]] = field(default_factory=list)
+
+    def head(self) -> _Link:
+        # Callbacks of rolled-back transactions (or savepoints) are dropped by Django: their entries
+        # are gone from the database too, so they no longer count.
+        registered = {id(callback) for _, callback, _ in connection.run_on_commit}
+        self.pending = [(link, cb) for link, cb in self.pending if id(cb) in registered]
+        return self.pending[-1][0] if self.pending else self.committed
+
+    def advance(self, link: _Link) -> None:
+        if not connection.in_atomic_block:
+            self.committed = link
+            return
+
+        def on_commit() -> None:
+            if link.seq > self.committed.seq:
+                self.committed = link
+            self.pending = [(p, cb) for p, cb in self.pending if p.seq > link.seq]
+
+        self.pending.append((link, on_commit))
+        transaction.on_commit(on_commit)
+
+
+_local = threading.local()
+
+
+def _writer() -> _Writer:
+    writer = getattr(_local, "writer", None)
+    if writer is None:
+        writer = _local.writer = _Writer()
+    return writer
+
+
+def next_link(payload_without_chain: dict[str, Any]) -> tuple[str, int, str, str]:
+    """Chain id, sequence number, previous hash and this entry's hash for a new entry."""
+    writer = _writer()
+    head = writer.head()
+    seq = head.seq + 1
+    payload = {**payload_without_chain, "chain_id": writer.chain_id, "seq": seq}
+    digest = entry_hash(head.hash, payload)
+    writer.advance(_Link(seq, digest))
+    return writer.chain_id, seq, head.hash, digest
+
+
+def reset() -> None:
+    """Start a new chain in this thread (the test suite calls it after emptying the database)."""
+    _local.writer = None

@@ -1,0 +1,136 @@
+"""Writing audit entries. Every app calls ``audit_record``; nothing else writes the audit table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tsunagu.audit import chain
+from tsunagu.audit.models import Action, AuditEntry
+from tsunagu.core.models import Organization, User
+
+HASHED_FIELDS = (
+    "created_at", "municipality_id", "user_id", "username", "organization_id", "action", "model", "object_id",
+    "person_id", "summary", "changes", "terms", "basis", "basis_source", "ip_address",
+)  # fmt: skip
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The address the request came from. Behind the town's reverse proxy, the hop the proxy added."""
+    if request is None:
+        return None
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def jsonable(value: Any) -> Any:
+    """Values as they are stored and hashed: dates in ISO, model instances as their primary key."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+def payload_of(entry: AuditEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in HASHED_FIELDS}
+
+
+def audit_record(
+    *,
+    user: User | None,
+    action: Action,
+    organization: Organization | None = None,
+    obj: models.Model | None = None,
+    person_id: int | None = None,
+    summary: str = "",
+    changes: dict[str, Any] | None = None,
+    terms: dict[str, Any] | None = None,
+    basis: str = "",
+    basis_source: str = "",
+    request: HttpRequest | None = None,
+    username: str = "",
+) -> AuditEntry:
+    """Append one entry. Called inside the caller's transaction, so a change and its entry stand or fall together."""
+    entry = AuditEntry(
+        created_at=timezone.now(),
+        municipality_id=user.municipality_id
+        if user
+        else (organization.municipality_id if organization else None),
+        user=user,
+        username=(user.get_username() if user else username)[:150],
+        organization=organization,
+        action=action,
+        model=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        person_id=person_id,
+        summary=summary[:300],
+        changes=jsonable(changes or {}),
+        terms=jsonable(terms or {}),
+        basis=basis,
+        basis_source=basis_source[:100],
+        ip_address=client_ip(request),
+    )
+    entry.chain_id, entry.seq, entry.prev_hash, entry.entry_hash = chain.next_link(payload_of(entry))
+    entry.save(force_insert=True)
+    return entry
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value differs."""
+    return {
+        name: [jsonable(before.get(name)), jsonable(value)]
+        for name, value in after.items()
+        if jsonable(before.get(name)) != jsonable(value)
+    }
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    entry_id: int
+    chain_id: str
+    seq: int
+    reason: str
+
+
+def audit_chain_breaks(entries: Iterator[AuditEntry]) -> Iterator[BrokenLink]:
+    """Walk entries ordered by (chain_id, seq) and yield each place where a chain does not hold."""
+    current_chain = None
+    expected_seq = 1
+    prev_hash = chain.GENESIS
+    for entry in entries:
+        if entry.chain_id != current_chain:
+            current_chain, expected_seq, prev_hash = entry.chain_id, 1, chain.GENESIS
+        if entry.seq != expected_seq:
+            yield BrokenLink(
+                entry.pk,
+                entry.chain_id,
+                entry.seq,
+                f"連番が{expected_seq}から{entry.seq}に飛んでいます（記録の削除）",
+            )
+        elif entry.prev_hash != prev_hash:
+            yield BrokenLink(entry.pk, entry.chain_id, entry.seq, "直前の記録のハッシュと一致しません")
+        elif chain.entry_hash(
+            entry.prev_hash, {**payload_of(entry), "chain_id": entry.chain_id, "seq": entry.seq}
+        ) != (entry.entry_hash):
+            yield BrokenLink(
+                entry.pk, entry.chain_id, entry.seq, "内容がハッシュと一致しません（記録の改ざん）"
+            )
+        expected_seq = entry.seq + 1
+        prev_hash = entry.entry_hash
