@@ -67,7 +67,10 @@ def audit_record(
     request: HttpRequest | None = None,
     username: str = "",
 ) -> AuditEntry:
-    """Append one entry. Called inside the caller's transaction, so a change and its entry stand or fall together."""
+    """Append one entry.
+
+    Runs inside the caller's transaction, so that a change and its entry are saved or lost together.
+    """
     entry = AuditEntry(
         created_at=timezone.now(),
         municipality_id=user.municipality_id

@@ -42,9 +42,12 @@ def test_entries_link_to_the_previous_entry_of_their_chain(personas):
 )
 def test_the_database_refuses_to_update_or_delete_entries(personas, statement):
     record(personas.caseworker_a, 2)
-    with pytest.raises((DatabaseError, IntegrityError)) as caught, transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises((DatabaseError, IntegrityError)) as caught,
+        transaction.atomic(),
+        connection.cursor() as c,
+    ):
+        c.execute(statement)
     assert "append-only" in str(caught.value)
     assert AuditEntry.objects.count() == 2
 
