@@ -56,7 +56,7 @@ class _Writer:
     def head(self) -> _Link:
         # Callbacks of rolled-back transactions (or savepoints) are dropped by Django: their entries
         # are gone from the database too, so they no longer count.
-        registered = {id(callback) for _, callback, _ in connection.run_on_commit}
+        registered = {id(item[1]) for item in connection.run_on_commit}
         self.pending = [(link, cb) for link, cb in self.pending if id(cb) in registered]
         return self.pending[-1][0] if self.pending else self.committed
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -112,7 +112,7 @@ class BrokenLink:
     reason: str
 
 
-def audit_chain_breaks(entries: Iterator[AuditEntry]) -> Iterator[BrokenLink]:
+def audit_chain_breaks(entries: Iterable[AuditEntry]) -> Generator[BrokenLink, None, None]:
     """Walk entries ordered by (chain_id, seq) and yield each place where a chain does not hold."""
     current_chain = None
     expected_seq = 1

@@ -1,7 +1,13 @@
+from collections.abc import Generator
+
 from django.core.management.base import BaseCommand, CommandError
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.audit.services import audit_chain_breaks
+
+
+def _entries_in_chain_order() -> Generator[AuditEntry, None, None]:
+    yield from AuditEntry.objects.order_by("chain_id", "seq").iterator(chunk_size=2000)
 
 
 class Command(BaseCommand):
@@ -9,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         checked = AuditEntry.objects.count()
-        entries = AuditEntry.objects.order_by("chain_id", "seq").iterator(chunk_size=2000)
+        entries = _entries_in_chain_order()
         breaks = audit_chain_breaks(entries)
         try:
             first = next(breaks, None)
