@@ -1,0 +1,1 @@
+"""Japanese data: readings in kana (``kana``), the Japanese calendar (``wareki``) and their form fields."""
