@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "tsunagu.core",
     "tsunagu.audit",
     "tsunagu.plans",
+    "tsunagu.people",
+    "tsunagu.access",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +137,10 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static files -------------------------------------------------------------------------------
+# Uploaded files (scanned consent forms) are personal data: kept outside any web root and served
+# only through views that go through the access core.
+MEDIA_ROOT = Path(env_str("TSUNAGU_MEDIA_DIR", str(VAR_DIR / "media")))
+
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries come from the npm registry (package-lock.json pins them) into node_modules;

@@ -8,5 +8,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("plan/", include("tsunagu.plans.urls")),
+    path("people/", include("tsunagu.people.urls")),
+    path("access/", include("tsunagu.access.urls")),
+    path("audit/", include("tsunagu.audit.urls")),
     path("", include("tsunagu.core.urls")),
 ]

@@ -73,9 +73,7 @@ def audit_record(
     """
     entry = AuditEntry(
         created_at=timezone.now(),
-        municipality_id=user.municipality_id
-        if user
-        else (organization.municipality_id if organization else None),
+        municipality_id=user.municipality_id if user else (organization.municipality_id if organization else None),
         user=user,
         username=(user.get_username() if user else username)[:150],
         organization=organization,
@@ -129,11 +127,9 @@ def audit_chain_breaks(entries: Iterable[AuditEntry]) -> Generator[BrokenLink, N
             )
         elif entry.prev_hash != prev_hash:
             yield BrokenLink(entry.pk, entry.chain_id, entry.seq, "直前の記録のハッシュと一致しません")
-        elif chain.entry_hash(
-            entry.prev_hash, {**payload_of(entry), "chain_id": entry.chain_id, "seq": entry.seq}
-        ) != (entry.entry_hash):
-            yield BrokenLink(
-                entry.pk, entry.chain_id, entry.seq, "内容がハッシュと一致しません（記録の改ざん）"
-            )
+        elif chain.entry_hash(entry.prev_hash, {**payload_of(entry), "chain_id": entry.chain_id, "seq": entry.seq}) != (
+            entry.entry_hash
+        ):
+            yield BrokenLink(entry.pk, entry.chain_id, entry.seq, "内容がハッシュと一致しません（記録の改ざん）")
         expected_seq = entry.seq + 1
         prev_hash = entry.entry_hash

@@ -13,6 +13,4 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["username"].label = _("ユーザー名")
         self.fields["password"].label = _("パスワード")
-        self.fields["username"].widget = forms.TextInput(
-            attrs={"autofocus": True, "autocomplete": "username"}
-        )
+        self.fields["username"].widget = forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})

@@ -43,6 +43,26 @@ class Division(models.Model):
         return self.name
 
 
+class District(models.Model):
+    """A district (地区) of the municipality: community work and reports are counted by it."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="districts")
+    name = models.CharField(_("地区名"), max_length=50)
+    name_kana = models.CharField(_("地区名カナ"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
+        ordering = ["municipality", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="district_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class OrganizationKind(models.TextChoices):
     TOWN_DIVISION = "town_division", _("町の課")
     TOWN_CENTRE = "town_centre", _("町直営の機関")

@@ -23,9 +23,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="core/password_change.html", success_url="/password/done/"
-        ),
+        auth_views.PasswordChangeView.as_view(template_name="core/password_change.html", success_url="/password/done/"),
         name="password-change",
     ),
     path(

@@ -28,9 +28,7 @@ def plan_as_dict(plan: Plan) -> dict[str, Any]:
                 "target_population": program.target_population,
                 "service_area": program.service_area,
                 "duties": [duty.text for duty in program.duties.all()],
-                "implementing_bodies": [
-                    link.organization.name for link in program.implementing_body_links.all()
-                ],
+                "implementing_bodies": [link.organization.name for link in program.implementing_body_links.all()],
                 "responsible_division": program.responsible_division.name,
                 "operating_form": program.operating_form,
                 "operating_form_label": str(OperatingForm(program.operating_form).label),

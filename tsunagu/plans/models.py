@@ -114,13 +114,11 @@ class Program(models.Model):
         Division, on_delete=models.PROTECT, related_name="programs", verbose_name=_("所管課")
     )
     operating_form = models.CharField(_("運営形態"), max_length=30, choices=OperatingForm.choices)
-    implementing_bodies: "models.ManyToManyField[Organization, ProgramImplementingBody]" = (
-        models.ManyToManyField(
-            Organization,
-            through="ProgramImplementingBody",
-            related_name="implemented_programs",
-            verbose_name=_("実施機関"),
-        )
+    implementing_bodies: "models.ManyToManyField[Organization, ProgramImplementingBody]" = models.ManyToManyField(
+        Organization,
+        through="ProgramImplementingBody",
+        related_name="implemented_programs",
+        verbose_name=_("実施機関"),
     )
 
     class Meta:

@@ -187,9 +187,7 @@ class _Reader:
     def table(self, data: dict[str, Any], key: str, path: str) -> dict[str, Any]:
         value = data.get(key)
         if not isinstance(value, dict):
-            self.problem(
-                path, "テーブルがありません。" if value is None else "テーブルである必要があります。"
-            )
+            self.problem(path, "テーブルがありません。" if value is None else "テーブルである必要があります。")
             return {}
         return value
 
@@ -237,9 +235,7 @@ class _Reader:
             return None
         return value
 
-    def choice(
-        self, data: dict[str, Any], key: str, path: str, choices: type[models.TextChoices], what: str
-    ) -> str:
+    def choice(self, data: dict[str, Any], key: str, path: str, choices: type[models.TextChoices], what: str) -> str:
         raw = self.text(data, key, path)
         if not raw:
             return ""
@@ -289,9 +285,7 @@ def read_plan_file(path: str | Path) -> PlanFile:
 
 
 def _validate(r: _Reader, data: dict[str, Any], filename: str, sha256: str) -> PlanFile:
-    r.no_unknown_keys(
-        data, {"format_version", "municipality", "plan", "divisions", "organizations", "programs"}, ""
-    )
+    r.no_unknown_keys(data, {"format_version", "municipality", "plan", "divisions", "organizations", "programs"}, "")
     version = data.get("format_version")
     if version not in SUPPORTED_FORMAT_VERSIONS:
         r.problem("format_version", f"format_version は {sorted(SUPPORTED_FORMAT_VERSIONS)} のいずれかです。")
@@ -437,9 +431,7 @@ def _validate(r: _Reader, data: dict[str, Any], filename: str, sha256: str) -> P
                 duties=duties,
                 implementing_bodies=bodies,
                 responsible_division=division,
-                operating_form=r.choice(
-                    g, "operating_form", f"{path}.operating_form", OperatingForm, "運営形態"
-                ),
+                operating_form=r.choice(g, "operating_form", f"{path}.operating_form", OperatingForm, "運営形態"),
                 indicators=indicators,
             )
         )

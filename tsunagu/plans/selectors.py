@@ -33,9 +33,7 @@ def plan_current_for_user(*, user: User) -> Plan | None:
     return plan_current_for_municipality(municipality=user.municipality)
 
 
-def program_list_for_user(
-    *, user: User, category: str | None = None, domain: str | None = None
-) -> QuerySet[Program]:
+def program_list_for_user(*, user: User, category: str | None = None, domain: str | None = None) -> QuerySet[Program]:
     plan = plan_current_for_user(user=user)
     if plan is None:
         return Program.objects.none()

@@ -109,11 +109,7 @@ def plan_load(*, plan_file: PlanFile) -> PlanLoadResult:
         except IntegrityError as exc:
             raise PlanFileError(
                 plan_file.filename,
-                [
-                    PlanFileProblem(
-                        f"programs[{order}]", f"事業「{g.name}」を保存できません（名称の重複など）: {exc}"
-                    )
-                ],
+                [PlanFileProblem(f"programs[{order}]", f"事業「{g.name}」を保存できません（名称の重複など）: {exc}")],
             ) from exc
 
         program.duties.all().delete()

@@ -19,9 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("created_at", models.DateTimeField(verbose_name="日時")),
                 ("username", models.CharField(max_length=150, verbose_name="ユーザー名")),
@@ -103,9 +101,7 @@ class Migration(migrations.Migration):
                     models.Index(fields=["municipality", "person_id", "-created_at"], name="audit_by_person"),
                     models.Index(fields=["municipality", "user", "-created_at"], name="audit_by_user"),
                 ],
-                "constraints": [
-                    models.UniqueConstraint(fields=("chain_id", "seq"), name="audit_chain_seq_unique")
-                ],
+                "constraints": [models.UniqueConstraint(fields=("chain_id", "seq"), name="audit_chain_seq_unique")],
             },
         ),
     ]

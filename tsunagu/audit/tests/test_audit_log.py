@@ -37,9 +37,7 @@ def test_entries_link_to_the_previous_entry_of_their_chain(personas):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "statement", ["UPDATE audit_auditentry SET summary = 'x'", "DELETE FROM audit_auditentry"]
-)
+@pytest.mark.parametrize("statement", ["UPDATE audit_auditentry SET summary = 'x'", "DELETE FROM audit_auditentry"])
 def test_the_database_refuses_to_update_or_delete_entries(personas, statement):
     record(personas.caseworker_a, 2)
     with (

@@ -106,8 +106,7 @@ def is_kana_reading(text: str) -> bool:
     """True when the normalised text is a reading: katakana letters, ``ー``, ``・`` and full-width spaces."""
     reading = normalize_kana_input(text)
     return any(_is_katakana_letter(char) for char in reading) and all(
-        _is_katakana_letter(char) or char in (FULL_WIDTH_SPACE, MIDDLE_DOT, LONG_VOWEL_MARK)
-        for char in reading
+        _is_katakana_letter(char) or char in (FULL_WIDTH_SPACE, MIDDLE_DOT, LONG_VOWEL_MARK) for char in reading
     )
 
 

@@ -84,9 +84,7 @@ def eras() -> tuple[Era, ...]:
             raise ValueError(f"{ERAS_FILE.name}: {entry.get('name')!r} の start は日付ではありません")
         following = entries[index + 1]["start"] if index + 1 < len(entries) else None
         end = following - timedelta(days=1) if following is not None else None
-        result.append(
-            Era(name=str(entry["name"]), initial=str(entry["initial"]).upper(), start=start, end=end)
-        )
+        result.append(Era(name=str(entry["name"]), initial=str(entry["initial"]).upper(), start=start, end=end))
     return tuple(result)
 
 
@@ -206,9 +204,7 @@ def _wareki_date(match: re.Match[str]) -> date:
     if d < era.start:
         raise WarekiError(f"{era.name}は元年{era.start.month}月{era.start.day}日からです{_meant(d)}")
     if era.end is not None and d > era.end:
-        raise WarekiError(
-            f"{era.name}は{era.year_of(era.end)}年{era.end.month}月{era.end.day}日までです{_meant(d)}"
-        )
+        raise WarekiError(f"{era.name}は{era.year_of(era.end)}年{era.end.month}月{era.end.day}日までです{_meant(d)}")
     return d
 
 

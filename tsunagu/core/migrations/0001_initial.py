@@ -21,9 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.CharField(max_length=6, unique=True, verbose_name="全国地方公共団体コード")),
                 ("name", models.CharField(max_length=50, verbose_name="自治体名")),
@@ -40,9 +38,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("password", models.CharField(max_length=128, verbose_name="password")),
                 ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
@@ -134,9 +130,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=50, verbose_name="課名")),
                 ("order", models.PositiveSmallIntegerField(default=0, verbose_name="表示順")),
@@ -160,9 +154,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=100, verbose_name="機関名")),
                 ("short_name", models.CharField(blank=True, max_length=30, verbose_name="略称")),
@@ -214,9 +206,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "role",
@@ -267,14 +257,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="organization",
-            constraint=models.UniqueConstraint(
-                fields=("municipality", "name"), name="organization_unique_name"
-            ),
+            constraint=models.UniqueConstraint(fields=("municipality", "name"), name="organization_unique_name"),
         ),
         migrations.AddConstraint(
             model_name="membership",
-            constraint=models.UniqueConstraint(
-                fields=("user", "organization", "role"), name="membership_unique_role"
-            ),
+            constraint=models.UniqueConstraint(fields=("user", "organization", "role"), name="membership_unique_role"),
         ),
     ]

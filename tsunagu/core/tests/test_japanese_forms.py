@@ -222,9 +222,7 @@ def test_the_first_year_of_an_era_renders_as_gannen():
 
 @pytest.mark.parametrize("value", [None, "", "令和7年4月1日", 0])
 def test_a_missing_or_unreadable_date_renders_as_nothing(value):
-    assert (
-        render("[{{ d|wareki }}][{{ d|wareki_short }}][{{ d|age }}][{{ d|age_on:d }}]", d=value) == "[][][][]"
-    )
+    assert render("[{{ d|wareki }}][{{ d|wareki_short }}][{{ d|age }}][{{ d|age_on:d }}]", d=value) == "[][][][]"
 
 
 def test_a_missing_variable_renders_as_nothing():

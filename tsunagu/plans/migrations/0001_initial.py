@@ -17,9 +17,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("title", models.CharField(max_length=200, verbose_name="計画名")),
                 ("legal_basis", models.CharField(max_length=100, verbose_name="根拠法令")),
@@ -63,9 +61,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.SlugField(verbose_name="事業コード")),
                 ("order", models.PositiveSmallIntegerField(verbose_name="表示順")),
@@ -147,9 +143,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.SlugField(verbose_name="指標コード")),
                 ("order", models.PositiveSmallIntegerField()),
@@ -183,9 +177,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("order", models.PositiveSmallIntegerField()),
                 ("text", models.TextField(verbose_name="業務内容")),
@@ -213,9 +205,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("order", models.PositiveSmallIntegerField()),
                 (
@@ -263,15 +253,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="programimplementingbody",
-            constraint=models.UniqueConstraint(
-                fields=("program", "organization"), name="implementing_body_unique"
-            ),
+            constraint=models.UniqueConstraint(fields=("program", "organization"), name="implementing_body_unique"),
         ),
         migrations.AddIndex(
             model_name="program",
-            index=models.Index(
-                fields=["municipality", "category", "domain"], name="plans_progr_municip_10404c_idx"
-            ),
+            index=models.Index(fields=["municipality", "category", "domain"], name="plans_progr_municip_10404c_idx"),
         ),
         migrations.AddConstraint(
             model_name="program",

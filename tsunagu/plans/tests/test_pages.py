@@ -52,11 +52,7 @@ def test_catalogue_reproduces_the_seed_tables_with_every_column(client, personas
         "運営形態",
     ):
         assert column in content
-    assert (
-        content.index("〇包括的相談支援事業")
-        < content.index("〇地域づくり事業")
-        < content.index("〇新たな機能")
-    )
+    assert content.index("〇包括的相談支援事業") < content.index("〇地域づくり事業") < content.index("〇新たな機能")
     assert "相談支援センターサポートりんくす" in content
     assert "直営・委託" in content
 

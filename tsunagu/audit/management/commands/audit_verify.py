@@ -30,6 +30,4 @@ class Command(BaseCommand):
                 f"{first.seq}番目）: {first.reason}"
             )
         chains = AuditEntry.objects.values("chain_id").distinct().count()
-        self.stdout.write(
-            self.style.SUCCESS(f"監査ログは正常です: {checked}件・{chains}チェーンを検証しました。")
-        )
+        self.stdout.write(self.style.SUCCESS(f"監査ログは正常です: {checked}件・{chains}チェーンを検証しました。"))

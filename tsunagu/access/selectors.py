@@ -1,0 +1,189 @@
+"""The one door to personal data: every read of a person or household goes through these selectors.
+
+Each takes the user, returns only what the user may see (anything else is ``Http404``, never 403, so a
+stranger learns nothing of a record's existence), and writes the audit entry for the read or search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from tsunagu.access.models import AccessGrant, Basis, Consent, ReviewStatus
+from tsunagu.access.policy import (
+    BASIS_PRIORITY,
+    AccessDecision,
+    casework_memberships,
+    decide,
+    decisions_for,
+    visible_person_ids,
+)
+from tsunagu.audit.models import Action
+from tsunagu.audit.services import audit_record
+from tsunagu.core.models import Role, User
+from tsunagu.people.models import Household, HouseholdMember, Person
+from tsunagu.people.search import PersonQuery, person_condition
+
+
+def _person_base(user: User) -> QuerySet[Person]:
+    return Person.objects.filter(municipality_id=user.municipality_id, merged_into__isnull=True)
+
+
+def person_list_for_user(*, user: User) -> QuerySet[Person]:
+    """The people the user may see (not audited: callers show or search through the functions below)."""
+    return _person_base(user).filter(pk__in=visible_person_ids(user))
+
+
+def _audit_read(user: User, decision: AccessDecision, obj: Person | Household, person_id: int | None,
+                request: HttpRequest | None, summary: str) -> None:  # fmt: skip
+    grant = decision.strongest
+    audit_record(
+        user=user,
+        action=Action.READ,
+        organization=grant.organization,
+        obj=obj,
+        person_id=person_id,
+        summary=summary,
+        basis=grant.basis,
+        basis_source=grant.source,
+        request=request,
+    )
+
+
+@dataclass(frozen=True)
+class PersonView:
+    person: Person
+    decision: AccessDecision
+
+
+def person_get_for_user(*, user: User, pk: int, request: HttpRequest | None = None, audit: bool = True) -> PersonView:
+    """One person, with the reasons the user may see them; 404 if they may not. Writes one read entry."""
+    person = (
+        _person_base(user)
+        .select_related("district", "registered_by")
+        .prefetch_related("other_names")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise Http404
+    decision = decide(user, person.pk)
+    if not decision.allowed:
+        raise Http404
+    if audit:
+        _audit_read(user, decision, person, person.pk, request, f"本人の記録を閲覧: {person.full_name}")
+    return PersonView(person=person, decision=decision)
+
+
+def person_search_for_user(*, user: User, query: PersonQuery, request: HttpRequest | None = None) -> QuerySet[Person]:
+    """People matching ``query`` among those the user may see. The search itself is audited with its terms."""
+    if query.is_empty:
+        return Person.objects.none()
+    audit_record(
+        user=user,
+        action=Action.SEARCH,
+        summary="本人の検索",
+        terms=query.terms(),
+        request=request,
+    )
+    return (
+        person_list_for_user(user=user)
+        .filter(person_condition(query))
+        .select_related("district")
+        .order_by("kana_key", "birth_date", "pk")
+    )
+
+
+def household_list_for_user(*, user: User) -> QuerySet[Household]:
+    """Households with at least one member the user may see."""
+    members = HouseholdMember.objects.filter(person_id__in=visible_person_ids(user)).values("household_id")
+    return Household.objects.filter(municipality_id=user.municipality_id, pk__in=members)
+
+
+@dataclass(frozen=True)
+class MemberView:
+    member: HouseholdMember
+    decision: AccessDecision
+
+
+@dataclass(frozen=True)
+class HouseholdView:
+    household: Household
+    visible_members: list[MemberView]
+    hidden_member_count: int
+    decision: AccessDecision
+
+
+def household_get_for_user(
+    *, user: User, pk: int, request: HttpRequest | None = None, audit: bool = True
+) -> HouseholdView:
+    """A household as the user may see it: only the members they may see are shown, others are counted.
+
+    404 unless the user may see at least one member. Writes one read entry for the household page.
+    """
+    household = Household.objects.filter(municipality_id=user.municipality_id, pk=pk).select_related("district").first()
+    if household is None:
+        raise Http404
+    members = list(
+        HouseholdMember.objects.filter(household=household, person__merged_into__isnull=True)
+        .select_related("person")
+        .order_by("order", "pk")
+    )
+    decisions = decisions_for(user, [m.person_id for m in members])
+    visible = [MemberView(m, decisions[m.person_id]) for m in members if decisions[m.person_id].allowed]
+    if not visible:
+        raise Http404
+    # The household is seen through the strongest access the user has to any of its members.
+    strongest = min((v.decision for v in visible), key=lambda d: BASIS_PRIORITY.index(Basis(d.strongest.basis)))
+    if audit:
+        _audit_read(user, strongest, household, None, request, f"世帯の記録を閲覧（世帯員{len(visible)}名）")
+    return HouseholdView(
+        household=household,
+        visible_members=visible,
+        hidden_member_count=len(members) - len(visible),
+        decision=strongest,
+    )
+
+
+def households_of_person(*, user: User, person: Person) -> list[HouseholdMember]:
+    """The households a (visible) person belongs to, for the person page."""
+    return list(HouseholdMember.objects.filter(person=person).select_related("household").order_by("household_id"))
+
+
+def consents_of_person(*, person: Person) -> QuerySet[Consent]:
+    """Consent records of a person the caller has already fetched through ``person_get_for_user``."""
+    return (
+        Consent.objects.filter(person=person)
+        .select_related("taken_by", "taken_by_organization", "withdrawn_recorded_by")
+        .prefetch_related("organizations")
+    )
+
+
+def grants_of_person(*, person: Person) -> QuerySet[AccessGrant]:
+    """Every grant on a person (active or not), for the access history shown to the registering agency."""
+    return AccessGrant.objects.filter(person=person).select_related("organization", "granted_by", "consent")
+
+
+def emergency_grants_to_review(*, user: User) -> QuerySet[AccessGrant]:
+    """Emergency grants of the supervisor's organisations awaiting review."""
+    organization_ids = [m.organization_id for m in casework_memberships(user) if m.role == Role.SUPERVISOR]
+    return (
+        AccessGrant.objects.filter(
+            municipality_id=user.municipality_id,
+            basis=Basis.EMERGENCY,
+            organization_id__in=organization_ids,
+        )
+        .filter(review_status=ReviewStatus.PENDING)
+        .select_related("organization", "granted_by", "person")
+    )
+
+
+def decide_for_user(*, user: User, person_id: int) -> AccessDecision:
+    """Whether (and why) the user may see a person, without reading or auditing the record."""
+    return decide(user, person_id)
+
+
+def is_supervisor(*, user: User) -> bool:
+    return any(m.role == Role.SUPERVISOR for m in casework_memberships(user))

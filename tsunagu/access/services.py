@@ -1,0 +1,320 @@
+"""Granting and revoking access; recording and withdrawing consent; emergency access and its review.
+
+Every function here is a validated, atomic state change that writes its audit entries. Errors are
+``AccessError`` with a message a caseworker understands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tsunagu.access.models import AccessGrant, Basis, Consent, ConsentGiver, ConsentMethod, ReviewStatus
+from tsunagu.access.policy import casework_memberships
+from tsunagu.audit.models import Action
+from tsunagu.audit.services import audit_record
+from tsunagu.core.models import Organization, Role, User
+from tsunagu.people.models import Person
+
+EMERGENCY_MAX_HOURS = 72
+
+
+class AccessError(ValidationError):
+    """A refused access operation; ``messages`` are shown to the user as they are."""
+
+
+def acting_organization(user: User, organization_id: int | None = None) -> Organization:
+    """The organisation the user acts for: the one named, which must be a casework membership of theirs."""
+    memberships = casework_memberships(user)
+    if not memberships:
+        raise AccessError("相談業務の役割がないため、個人の記録は扱えません。")
+    if organization_id is None:
+        return memberships[0].organization
+    for membership in memberships:
+        if membership.organization_id == organization_id:
+            return membership.organization
+    raise AccessError("所属していない機関として操作することはできません。")
+
+
+def grant_create(
+    *,
+    organization: Organization,
+    person: Person,
+    basis: Basis,
+    source: str,
+    granted_by: User | None,
+    reason: str = "",
+    valid_until=None,
+    consent: Consent | None = None,
+    review_status: str = "",
+    request: HttpRequest | None = None,
+) -> AccessGrant:
+    if organization.municipality_id != person.municipality_id:
+        raise AccessError("他の自治体の機関に閲覧権限を付与することはできません。")
+    grant = AccessGrant.objects.create(
+        municipality_id=person.municipality_id,
+        organization=organization,
+        person=person,
+        basis=basis,
+        source=source,
+        consent=consent,
+        reason=reason,
+        granted_by=granted_by,
+        valid_until=valid_until,
+        review_status=review_status,
+    )
+    audit_record(
+        user=granted_by,
+        organization=organization,
+        action=Action.GRANT,
+        obj=grant,
+        person_id=person.pk,
+        summary=f"{organization.name}に閲覧権限（{grant.get_basis_display()}）",
+        basis=basis,
+        basis_source=source,
+        request=request,
+    )
+    return grant
+
+
+def grants_revoke(
+    *, grants: list[AccessGrant], by: User | None, reason: str, request: HttpRequest | None = None
+) -> int:
+    now = timezone.now()
+    for grant in grants:
+        if grant.revoked_at is not None:
+            continue
+        grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, by, reason[:200]
+        grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        audit_record(
+            user=by,
+            organization=grant.organization,
+            action=Action.REVOKE,
+            obj=grant,
+            person_id=grant.person_id,
+            summary=f"{grant.organization.name}の閲覧権限を取消: {reason}"[:300],
+            basis=grant.basis,
+            basis_source=grant.source,
+            request=request,
+        )
+    return len(grants)
+
+
+def plan_agencies(municipality_id: int) -> list[Organization]:
+    """Every 支援関係機関 of the municipality (town divisions included: 多機関協働 happens there)."""
+    return list(Organization.objects.filter(municipality_id=municipality_id).order_by("order", "pk"))
+
+
+@dataclass
+class ConsentInput:
+    purpose: str
+    method: ConsentMethod
+    given_on: date
+    organizations: list[Organization] = field(default_factory=list)
+    all_plan_agencies: bool = False
+    given_by: ConsentGiver = ConsentGiver.SELF
+    representative_name: str = ""
+    representative_relationship: str = ""
+    document: UploadedFile | None = None
+
+
+def _consent_errors(person: Person, data: ConsentInput) -> list[str]:
+    errors = []
+    if not data.purpose.strip():
+        errors.append("利用目的を入力してください。")
+    if data.given_on > timezone.localdate():
+        errors.append("同意日に未来の日付は入力できません。")
+    if not data.all_plan_agencies and not data.organizations:
+        errors.append("共有先の機関を一つ以上選ぶか、「計画のすべての支援関係機関」を選んでください。")
+    if any(o.municipality_id != person.municipality_id for o in data.organizations):
+        errors.append("他の自治体の機関は共有先に選べません。")
+    if data.given_by != ConsentGiver.SELF and not data.representative_name.strip():
+        errors.append("代理人による同意では、代理人の氏名を入力してください。")
+    if data.method == ConsentMethod.ORAL and data.document:
+        errors.append("口頭の同意に同意書は添付できません（書面を選んでください）。")
+    return errors
+
+
+@transaction.atomic
+def consent_record(
+    *, user: User, person: Person, data: ConsentInput, organization_id: int | None = None,
+    request: HttpRequest | None = None,
+) -> Consent:  # fmt: skip
+    """Record a consent and give each organisation in its scope access under it.
+
+    The caller has fetched ``person`` through ``person_get_for_user``. With ``all_plan_agencies`` the
+    scope is the agencies that exist today, written out: consent cannot reach agencies not yet known.
+    """
+    errors = _consent_errors(person, data)
+    if errors:
+        raise AccessError(errors)
+    taker_organization = acting_organization(user, organization_id)
+    consent = Consent.objects.create(
+        municipality_id=person.municipality_id,
+        person=person,
+        all_plan_agencies=data.all_plan_agencies,
+        purpose=data.purpose.strip(),
+        method=data.method,
+        given_by=data.given_by,
+        representative_name=data.representative_name.strip(),
+        representative_relationship=data.representative_relationship.strip(),
+        given_on=data.given_on,
+        taken_by=user,
+        taken_by_organization=taker_organization,
+        document=data.document or "",
+    )
+    scope = plan_agencies(person.municipality_id) if data.all_plan_agencies else data.organizations
+    consent.organizations.set(scope)
+    audit_record(
+        user=user,
+        organization=taker_organization,
+        action=Action.CREATE,
+        obj=consent,
+        person_id=person.pk,
+        summary=f"本人同意を記録（{len(scope)}機関）",
+        changes={
+            "organizations": [o.name for o in scope],
+            "purpose": consent.purpose,
+            "method": consent.method,
+        },
+        basis=Basis.CONSENT,
+        basis_source=f"consent:{consent.pk}",
+        request=request,
+    )
+    for organization in scope:
+        grant_create(
+            organization=organization,
+            person=person,
+            basis=Basis.CONSENT,
+            source=f"consent:{consent.pk}",
+            consent=consent,
+            granted_by=user,
+            reason=consent.purpose,
+            request=request,
+        )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, user: User, consent: Consent, withdrawn_on: date, note: str = "", request: HttpRequest | None = None
+) -> Consent:
+    """Record the withdrawal and revoke, in the same transaction, every grant the consent gave."""
+    if consent.withdrawn_on is not None:
+        raise AccessError("この同意はすでに撤回されています。")
+    if withdrawn_on > timezone.localdate():
+        raise AccessError("撤回日に未来の日付は入力できません。")
+    if withdrawn_on < consent.given_on:
+        raise AccessError("撤回日が同意日より前になっています。")
+    acting = acting_organization(user)
+    consent.withdrawn_on, consent.withdrawn_recorded_by, consent.withdrawal_note = (
+        withdrawn_on,
+        user,
+        note.strip(),
+    )
+    consent.save(update_fields=["withdrawn_on", "withdrawn_recorded_by", "withdrawal_note"])
+    audit_record(
+        user=user,
+        organization=acting,
+        action=Action.UPDATE,
+        obj=consent,
+        person_id=consent.person_id,
+        summary="本人同意の撤回を記録",
+        changes={"withdrawn_on": [None, withdrawn_on]},
+        basis=Basis.CONSENT,
+        basis_source=f"consent:{consent.pk}",
+        request=request,
+    )
+    grants_revoke(
+        grants=list(consent.grants.filter(revoked_at__isnull=True).select_related("organization")),
+        by=user,
+        reason="本人同意の撤回",
+        request=request,
+    )
+    return consent
+
+
+@transaction.atomic
+def emergency_access_request(
+    *, user: User, person: Person, reason: str, hours: int, organization_id: int | None = None,
+    request: HttpRequest | None = None,
+) -> AccessGrant:  # fmt: skip
+    """Time-limited access when life or safety is at risk; a supervisor reviews it afterwards.
+
+    ``person`` was found by ``emergency_person_lookup`` (exact identifiers, not a browse).
+    """
+    organization = acting_organization(user, organization_id)
+    if len(reason.strip()) < 10:
+        raise AccessError("緊急に閲覧する理由を具体的に（10文字以上）書いてください。")
+    if not 1 <= hours <= EMERGENCY_MAX_HOURS:
+        raise AccessError(f"緊急時の閲覧期間は1時間から{EMERGENCY_MAX_HOURS}時間までです。")
+    return grant_create(
+        organization=organization,
+        person=person,
+        basis=Basis.EMERGENCY,
+        source="emergency",
+        reason=reason.strip(),
+        granted_by=user,
+        valid_until=timezone.now() + timedelta(hours=hours),
+        review_status=ReviewStatus.PENDING,
+        request=request,
+    )
+
+
+def emergency_person_lookup(
+    *, user: User, kana_key: str = "", birth_date: date | None = None, resident_number: str = ""
+) -> list[Person]:
+    """Exact-identifier lookup across the municipality, for an emergency request only.
+
+    Name and birth date together, or the 宛名番号: enough to find the person one means, never a list
+    to browse. The caller shows no details of what was found before the grant exists.
+    """
+    if resident_number.strip():
+        condition = Q(resident_number=resident_number.strip())
+    elif kana_key and birth_date:
+        condition = Q(kana_key=kana_key, birth_date=birth_date)
+    else:
+        raise AccessError("氏名（フリガナ）と生年月日、または宛名番号を入力してください。")
+    return list(Person.objects.filter(condition, municipality_id=user.municipality_id, merged_into__isnull=True)[:2])
+
+
+@transaction.atomic
+def emergency_access_review(
+    *, user: User, grant: AccessGrant, approve: bool, note: str, request: HttpRequest | None = None
+) -> AccessGrant:
+    """A supervisor of the grant's organisation confirms or rejects an emergency access.
+
+    Rejecting ends the access at once.
+    """
+    supervises = any(
+        m.organization_id == grant.organization_id and m.role == Role.SUPERVISOR for m in casework_memberships(user)
+    )
+    if not supervises or grant.basis != Basis.EMERGENCY:
+        raise AccessError("この緊急閲覧を確認する権限がありません。")
+    if grant.review_status != ReviewStatus.PENDING:
+        raise AccessError("この緊急閲覧はすでに確認済みです。")
+    if not approve and not note.strip():
+        raise AccessError("不適切と判断した理由を書いてください。")
+    grant.review_status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    grant.reviewed_by, grant.reviewed_at, grant.review_note = user, timezone.now(), note.strip()
+    grant.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_note"])
+    audit_record(
+        user=user,
+        organization=grant.organization,
+        action=Action.UPDATE,
+        obj=grant,
+        person_id=grant.person_id,
+        summary=f"緊急閲覧の確認: {grant.get_review_status_display()}",
+        changes={"review_status": [ReviewStatus.PENDING, grant.review_status]},
+        request=request,
+    )
+    if not approve:
+        grants_revoke(grants=[grant], by=user, reason="監督者が不適切と判断", request=request)
+    return grant

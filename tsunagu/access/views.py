@@ -1,0 +1,147 @@
+"""Consent register and emergency access pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tsunagu.access import selectors, services
+from tsunagu.access.forms import ConsentForm, ConsentWithdrawForm, EmergencyAccessForm, EmergencyReviewForm
+from tsunagu.access.models import AccessGrant, Consent, ConsentGiver, ConsentMethod
+from tsunagu.access.policy import casework_organization_ids
+from tsunagu.core.japanese.kana import kana_search_key
+from tsunagu.core.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@require_http_methods(["GET", "POST"])
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    view = selectors.person_get_for_user(user=user, pk=pk, request=request, audit=request.method == "GET")
+    if not view.decision.may_edit:
+        raise Http404
+    form = ConsentForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = services.ConsentInput(
+            purpose=form.cleaned_data["purpose"],
+            method=ConsentMethod(form.cleaned_data["method"]),
+            given_on=form.cleaned_data["given_on"],
+            organizations=list(form.cleaned_data["organizations"]),
+            all_plan_agencies=form.cleaned_data["all_plan_agencies"],
+            given_by=ConsentGiver(form.cleaned_data["given_by"]),
+            representative_name=form.cleaned_data["representative_name"],
+            representative_relationship=form.cleaned_data["representative_relationship"],
+            document=form.cleaned_data["document"],
+        )
+        try:
+            services.consent_record(user=user, person=view.person, data=data, request=request)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "本人同意を記録しました。共有先の機関が閲覧できるようになりました。")
+            return redirect("people:person-detail", pk=pk)
+    return render(request, "access/consent_form.html", {"form": form, "person": view.person})
+
+
+def _consent_for_user(user: User, pk: int) -> tuple[Consent, selectors.PersonView]:
+    consent = Consent.objects.filter(pk=pk, municipality_id=user.municipality_id).only("person_id").first()
+    if consent is None:
+        raise Http404
+    view = selectors.person_get_for_user(user=user, pk=consent.person_id, audit=False)
+    return selectors.consents_of_person(person=view.person).get(pk=pk), view
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    consent, view = _consent_for_user(user, pk)
+    if not view.decision.may_edit:
+        raise Http404
+    form = ConsentWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                user=user,
+                consent=consent,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "同意の撤回を記録しました。この同意による閲覧権限はすべて取り消されました。")
+            # The withdrawing user may have seen the person only through this consent.
+            if selectors.decide_for_user(user=user, person_id=consent.person_id).allowed:
+                return redirect("people:person-detail", pk=consent.person_id)
+            return redirect("people:person-search")
+    return render(request, "access/consent_withdraw.html", {"form": form, "consent": consent, "person": view.person})
+
+
+@require_http_methods(["GET", "POST"])
+def emergency_access(request: HttpRequest) -> HttpResponse:
+    """緊急時の閲覧: find one person by exact identifiers and open a time-limited grant, reviewed later."""
+    user = _user(request)
+    if not casework_organization_ids(user):
+        raise Http404
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            found = services.emergency_person_lookup(
+                user=user,
+                kana_key=kana_search_key((data["family_name_kana"] or "") + (data["given_name_kana"] or "")),
+                birth_date=data["birth_date"],
+                resident_number=data["resident_number"],
+            )
+            if not found:
+                raise services.AccessError("該当する方は見つかりません。入力を確認してください。")
+            if len(found) > 1:
+                raise services.AccessError("複数の方が該当します。宛名番号で指定してください。")
+            grant = services.emergency_access_request(
+                user=user, person=found[0], reason=data["reason"], hours=data["hours"], request=request
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.warning(request, "緊急時の閲覧を開始しました。監督者が後で確認します。")
+            return redirect("people:person-detail", pk=grant.person_id)
+    return render(request, "access/emergency_form.html", {"form": form})
+
+
+def emergency_review_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    grants = selectors.emergency_grants_to_review(user=user)
+    if not selectors.is_supervisor(user=user):
+        raise Http404
+    return render(request, "access/emergency_review.html", {"grants": grants, "form": EmergencyReviewForm()})
+
+
+@require_http_methods(["POST"])
+def emergency_review(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    grant: AccessGrant | None = selectors.emergency_grants_to_review(user=user).filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    form = EmergencyReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.emergency_access_review(
+                user=user, grant=grant, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"],
+                request=request,
+            )  # fmt: skip
+            messages.success(request, "緊急閲覧の確認を記録しました。")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, "判断を選んでください。")
+    return redirect("access:emergency-review-list")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "tsunagu.people"
+    label = "people"
+    verbose_name = "本人・世帯"

@@ -1,0 +1,58 @@
+"""名寄せ at registration: likely duplicates of a new person among the records the user may see.
+
+Shown before saving, with the reason for each match, so the caseworker decides. Records the user may
+not see are not searched: telling a caseworker that another agency holds a record on someone would
+itself disclose that the person is being supported there.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from tsunagu.core.japanese.kana import kana_search_key, normalize_kana_input
+from tsunagu.people.models import Person
+from tsunagu.people.search import phone_key
+from tsunagu.people.services import PersonInput
+
+LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: Person
+    reasons: tuple[str, ...]
+
+
+def _address_key(address: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", address).split()).replace("丁目", "-").replace("番地", "-")
+
+
+def likely_duplicates(*, visible: QuerySet[Person], data: PersonInput) -> list[Candidate]:
+    reasons: dict[int, list[str]] = {}
+    people: dict[int, Person] = {}
+
+    def collect(qs: QuerySet[Person], reason: str) -> None:
+        for person in qs[:LIMIT]:
+            people[person.pk] = person
+            reasons.setdefault(person.pk, []).append(reason)
+
+    family_kana = normalize_kana_input(data.family_name_kana)
+    kana_key = kana_search_key(family_kana + normalize_kana_input(data.given_name_kana))
+    if kana_key and data.birth_date:
+        collect(visible.filter(kana_key=kana_key, birth_date=data.birth_date), "フリガナと生年月日が一致")
+    for phone in {phone_key(data.phone), phone_key(data.phone2)} - {""}:
+        collect(visible.filter(phone_key=phone) | visible.filter(phone2_key=phone), "電話番号が一致")
+    if data.resident_number.strip():
+        collect(visible.filter(resident_number=data.resident_number.strip()), "宛名番号が一致")
+    family_key = kana_search_key(family_kana)
+    address = _address_key(data.address)
+    if family_key and address:
+        for person in visible.filter(family_kana_key=family_key).exclude(address="")[: LIMIT * 5]:
+            other = _address_key(person.address)
+            if other and (other.startswith(address) or address.startswith(other)):
+                people[person.pk] = person
+                reasons.setdefault(person.pk, []).append("氏（フリガナ）と住所が一致")
+    return [Candidate(people[pk], tuple(dict.fromkeys(r))) for pk, r in reasons.items()]

@@ -1,0 +1,327 @@
+"""Registering and changing people and households. Each function is atomic and audited.
+
+The caller fetched any existing record through ``tsunagu.access.selectors`` (so the user may see it);
+these functions check what that access allows (editing needs the organisation's own record or a
+consent) and raise ``PeopleError`` with Japanese messages otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tsunagu.access.models import Basis
+from tsunagu.access.policy import AccessDecision
+from tsunagu.access.services import acting_organization, grant_create
+from tsunagu.audit.models import Action
+from tsunagu.audit.services import audit_record, changes_between
+from tsunagu.core.japanese.kana import is_kana_reading, kana_search_key, normalize_kana_input
+from tsunagu.core.models import District, User
+from tsunagu.people.models import (
+    Gender,
+    Household,
+    HouseholdMember,
+    NameKind,
+    Person,
+    PersonName,
+    Relationship,
+)
+from tsunagu.people.search import phone_key
+
+
+class PeopleError(ValidationError):
+    """A refused change to a person or household; the messages are shown as they are."""
+
+
+@dataclass
+class PersonInput:
+    family_name: str
+    family_name_kana: str
+    given_name: str = ""
+    given_name_kana: str = ""
+    birth_date: date | None = None
+    gender: str = Gender.UNSTATED
+    gender_note: str = ""
+    postal_code: str = ""
+    address: str = ""
+    district: District | None = None
+    phone: str = ""
+    phone2: str = ""
+    email: str = ""
+    contact_notes: str = ""
+    resident_number: str = ""
+    is_registered_resident: bool = False
+    address_protected: bool = False
+    care_notes: str = ""
+
+
+def _normalised(data: PersonInput) -> dict[str, Any]:
+    values = asdict(data)
+    values["district"] = data.district
+    for name in ("family_name", "given_name", "address", "gender_note", "resident_number", "email"):
+        values[name] = values[name].strip()
+    values["family_name_kana"] = normalize_kana_input(data.family_name_kana)
+    values["given_name_kana"] = normalize_kana_input(data.given_name_kana)
+    values["postal_code"] = "".join(ch for ch in data.postal_code if ch.isdigit())
+    return values
+
+
+def _person_errors(values: dict[str, Any], municipality_id: int) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not values["family_name"]:
+        add("family_name", "氏を入力してください（不明な場合は「不明」と入力できます）。")
+    if not values["family_name_kana"]:
+        add("family_name_kana", "氏のフリガナを入力してください。")
+    elif not is_kana_reading(values["family_name_kana"]):
+        add("family_name_kana", "フリガナはカタカナ（またはひらがな）で入力してください。")
+    if values["given_name_kana"] and not is_kana_reading(values["given_name_kana"]):
+        add("given_name_kana", "フリガナはカタカナ（またはひらがな）で入力してください。")
+    if values["given_name"] and not values["given_name_kana"]:
+        add("given_name_kana", "名のフリガナを入力してください。")
+    if values["birth_date"] and values["birth_date"] > timezone.localdate():
+        add("birth_date", "生年月日に未来の日付は入力できません。")
+    if values["postal_code"] and len(values["postal_code"]) != 7:
+        add("postal_code", "郵便番号は7桁で入力してください（例: 689-2392）。")
+    for field in ("phone", "phone2"):
+        digits = phone_key(values[field])
+        if values[field] and not 10 <= len(digits) <= 11:
+            add(field, "電話番号は市外局番から10桁または11桁で入力してください。")
+    if values["gender"] not in Gender.values:
+        add("gender", "性別の選択肢が正しくありません。")
+    if values["district"] is not None and values["district"].municipality_id != municipality_id:
+        add("district", "他の自治体の地区は選べません。")
+    if values["address_protected"] and not values["care_notes"].strip():
+        add("care_notes", "住所を非開示にする理由（DV等）を配慮事項に記入してください。")
+    return errors
+
+
+def _apply(person: Person, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.kana_key = kana_search_key(person.family_name_kana + person.given_name_kana)
+    person.family_kana_key = kana_search_key(person.family_name_kana)
+    person.phone_key = phone_key(person.phone)
+    person.phone2_key = phone_key(person.phone2)
+
+
+def _resident_number_taken(values: dict[str, Any], municipality_id: int, exclude_pk: int | None) -> bool:
+    if not values["resident_number"]:
+        return False
+    qs = Person.objects.filter(
+        municipality_id=municipality_id, resident_number=values["resident_number"], merged_into__isnull=True
+    )
+    return qs.exclude(pk=exclude_pk).exists() if exclude_pk else qs.exists()
+
+
+@transaction.atomic
+def person_register(
+    *, user: User, data: PersonInput, organization_id: int | None = None, request: HttpRequest | None = None
+) -> Person:
+    """Register a person as a record of the user's organisation (which gets an own-record grant)."""
+    organization = acting_organization(user, organization_id)
+    values = _normalised(data)
+    errors = _person_errors(values, user.municipality_id)
+    if _resident_number_taken(values, user.municipality_id, None):
+        errors.setdefault("resident_number", []).append("この宛名番号の方はすでに登録されています。")
+    if errors:
+        raise PeopleError(errors)
+    person = Person(municipality_id=user.municipality_id, registered_by=organization, created_by=user)
+    _apply(person, values)
+    person.save()
+    audit_record(
+        user=user,
+        organization=organization,
+        action=Action.CREATE,
+        obj=person,
+        person_id=person.pk,
+        summary=f"本人を登録: {person.full_name}",
+        changes=changes_between({}, {k: v for k, v in values.items() if v not in ("", None, False)}),
+        basis=Basis.OWN_RECORD,
+        basis_source="registration",
+        request=request,
+    )
+    grant_create(
+        organization=organization,
+        person=person,
+        basis=Basis.OWN_RECORD,
+        source="registration",
+        granted_by=user,
+        request=request,
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    user: User,
+    person: Person,
+    decision: AccessDecision,
+    data: PersonInput,
+    request: HttpRequest | None = None,
+) -> Person:
+    """Change a person's details. Needs the organisation's own record or a consent (not a meeting)."""
+    if not decision.may_edit:
+        raise PeopleError("この記録を変更する権限がありません（閲覧のみ）。")
+    values = _normalised(data)
+    if person.address_protected and not decision.may_see_protected_address:
+        # Fields this user was never shown cannot be changed by them either.
+        for name in ("postal_code", "address", "district", "address_protected", "care_notes"):
+            values[name] = getattr(person, name)
+    errors = _person_errors(values, person.municipality_id)
+    if _resident_number_taken(values, person.municipality_id, person.pk):
+        errors.setdefault("resident_number", []).append("この宛名番号の方はすでに登録されています。")
+    if errors:
+        raise PeopleError(errors)
+    before = {name: getattr(person, name) for name in values}
+    _apply(person, values)
+    changes = changes_between(before, values)
+    if not changes:
+        return person
+    person.save()
+    grant = decision.strongest
+    audit_record(
+        user=user,
+        organization=grant.organization,
+        action=Action.UPDATE,
+        obj=person,
+        person_id=person.pk,
+        summary=f"本人の記録を変更: {', '.join(changes)}"[:300],
+        changes=changes,
+        basis=grant.basis,
+        basis_source=grant.source,
+        request=request,
+    )
+    return person
+
+
+@transaction.atomic
+def person_name_add(
+    *, user: User, person: Person, decision: AccessDecision, kind: NameKind, family_name: str,
+    family_name_kana: str, given_name: str = "", given_name_kana: str = "", request: HttpRequest | None = None,
+) -> PersonName:  # fmt: skip
+    if not decision.may_edit:
+        raise PeopleError("この記録を変更する権限がありません（閲覧のみ）。")
+    family_kana, given_kana = normalize_kana_input(family_name_kana), normalize_kana_input(given_name_kana)
+    errors: dict[str, list[str]] = {}
+    if not family_name.strip():
+        errors["family_name"] = ["氏を入力してください。"]
+    if not is_kana_reading(family_kana) or (given_kana and not is_kana_reading(given_kana)):
+        errors["family_name_kana"] = ["フリガナはカタカナ（またはひらがな）で入力してください。"]
+    if errors:
+        raise PeopleError(errors)
+    name = PersonName.objects.create(
+        municipality_id=person.municipality_id,
+        person=person,
+        kind=kind,
+        family_name=family_name.strip(),
+        given_name=given_name.strip(),
+        family_name_kana=family_kana,
+        given_name_kana=given_kana,
+        kana_key=kana_search_key(family_kana + given_kana),
+        family_kana_key=kana_search_key(family_kana),
+    )
+    audit_record(
+        user=user, organization=decision.strongest.organization, action=Action.CREATE, obj=name,
+        person_id=person.pk, summary=f"別名を追加: {name}", basis=decision.strongest.basis,
+        basis_source=decision.strongest.source, request=request,
+    )  # fmt: skip
+    return name
+
+
+@dataclass
+class MemberInput:
+    person: Person
+    relationship: Relationship
+    relationship_note: str = ""
+    lives_together: bool = True
+    is_key_person: bool = False
+
+
+@transaction.atomic
+def household_create(
+    *, user: User, members: list[MemberInput], decisions: dict[int, AccessDecision], address: str = "",
+    postal_code: str = "", district: District | None = None, resident_household_number: str = "",
+    notes: str = "", organization_id: int | None = None, request: HttpRequest | None = None,
+) -> Household:  # fmt: skip
+    """Create a household of people the user may see (``decisions`` from the access core)."""
+    organization = acting_organization(user, organization_id)
+    if not members:
+        raise PeopleError("世帯員を一人以上登録してください。")
+    if any(not decisions.get(m.person.pk) or not decisions[m.person.pk].allowed for m in members):
+        raise PeopleError("閲覧権限のない方を世帯員にすることはできません。")
+    if sum(1 for m in members if m.relationship == Relationship.HEAD) > 1:
+        raise PeopleError("世帯主は一人です。")
+    household = Household.objects.create(
+        municipality_id=user.municipality_id,
+        address=address.strip(),
+        postal_code="".join(ch for ch in postal_code if ch.isdigit()),
+        district=district,
+        resident_household_number=resident_household_number.strip(),
+        notes=notes.strip(),
+        registered_by=organization,
+        created_by=user,
+    )
+    for order, member in enumerate(members):
+        HouseholdMember.objects.create(
+            municipality_id=user.municipality_id,
+            household=household,
+            person=member.person,
+            relationship=member.relationship,
+            relationship_note=member.relationship_note.strip(),
+            lives_together=member.lives_together,
+            is_key_person=member.is_key_person,
+            order=order,
+        )
+    audit_record(
+        user=user,
+        organization=organization,
+        action=Action.CREATE,
+        obj=household,
+        summary=f"世帯を登録（世帯員{len(members)}名）",
+        changes={"members": [[m.person.pk, m.relationship] for m in members]},
+        basis=Basis.OWN_RECORD,
+        basis_source="registration",
+        request=request,
+    )
+    return household
+
+
+@transaction.atomic
+def household_member_add(
+    *, user: User, household: Household, household_decision: AccessDecision, member: MemberInput,
+    member_decision: AccessDecision, request: HttpRequest | None = None,
+) -> HouseholdMember:  # fmt: skip
+    if not household_decision.may_edit or not member_decision.allowed:
+        raise PeopleError("この世帯を変更する権限がありません。")
+    if HouseholdMember.objects.filter(household=household, person=member.person).exists():
+        raise PeopleError("この方はすでにこの世帯の世帯員です。")
+    if member.relationship == Relationship.HEAD and household.members.filter(relationship=Relationship.HEAD).exists():
+        raise PeopleError("この世帯にはすでに世帯主がいます。")
+    created = HouseholdMember.objects.create(
+        municipality_id=household.municipality_id,
+        household=household,
+        person=member.person,
+        relationship=member.relationship,
+        relationship_note=member.relationship_note.strip(),
+        lives_together=member.lives_together,
+        is_key_person=member.is_key_person,
+        order=household.members.count(),
+    )
+    audit_record(
+        user=user, organization=household_decision.strongest.organization, action=Action.UPDATE, obj=household,
+        person_id=member.person.pk, summary=f"世帯員を追加（{created.get_relationship_display()}）",
+        changes={"member_added": [None, member.person.pk]}, basis=household_decision.strongest.basis,
+        basis_source=household_decision.strongest.source, request=request,
+    )  # fmt: skip
+    return created

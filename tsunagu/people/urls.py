@@ -1,0 +1,16 @@
+from django.urls import path
+
+from tsunagu.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.person_search, name="person-search"),
+    path("new/", views.person_register, name="person-register"),
+    path("<int:pk>/", views.person_detail, name="person-detail"),
+    path("<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path("<int:pk>/names/", views.person_name_add, name="person-name-add"),
+    path("<int:pk>/household/new/", views.household_create, name="household-create"),
+    path("households/<int:pk>/", views.household_detail, name="household-detail"),
+    path("households/<int:pk>/members/", views.household_member_add, name="household-member-add"),
+]

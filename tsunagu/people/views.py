@@ -1,0 +1,261 @@
+"""Pages for people and households: parse → fetch through the access core → one service → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tsunagu.access import selectors as access
+from tsunagu.access.policy import casework_organization_ids, decisions_for
+from tsunagu.core.models import User
+from tsunagu.people import services
+from tsunagu.people.duplicates import likely_duplicates
+from tsunagu.people.forms import (
+    HouseholdForm,
+    HouseholdMemberForm,
+    PersonForm,
+    PersonNameForm,
+    PersonSearchForm,
+    RegisterPersonForm,
+)
+from tsunagu.people.models import NameKind, Relationship
+from tsunagu.people.search import PersonQuery
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _casework_only(user: User) -> None:
+    """Pages about people exist only for staff with a casework role (not administrators or auditors)."""
+    if not casework_organization_ids(user):
+        raise Http404
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def person_search(request: HttpRequest) -> HttpResponse:
+    """本人検索: by kana or kanji name (prefix), birth date, phone or 宛名番号, among records the user may see."""
+    user = _user(request)
+    _casework_only(user)
+    form = PersonSearchForm(request.GET or None)
+    results: list = []
+    has_next = False
+    page_param = request.GET.get("page", "1")
+    page = int(page_param) if page_param.isdigit() and int(page_param) > 0 else 1
+    searched = False
+    if form.is_bound and form.is_valid():
+        query = PersonQuery(**form.cleaned_data)
+        if not query.is_empty:
+            searched = True
+            qs = access.person_search_for_user(user=user, query=query, request=request)
+            rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+            has_next = len(rows) > PAGE_SIZE
+            results = rows[:PAGE_SIZE]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "people/person_search.html",
+        {
+            "form": form,
+            "results": results,
+            "searched": searched,
+            "page": page,
+            "has_next": has_next,
+            "query_string": params.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_register(request: HttpRequest) -> HttpResponse:
+    """新規登録, showing likely duplicates among visible records before anything is saved."""
+    user = _user(request)
+    _casework_only(user)
+    form = RegisterPersonForm(request.POST or None, user=user)
+    candidates: list = []
+    if request.method == "POST" and form.is_valid():
+        data = form.to_input()
+        candidates = likely_duplicates(visible=access.person_list_for_user(user=user), data=data)
+        if candidates and not form.cleaned_data["confirm_new_person"]:
+            messages.warning(request, "同じ方が登録されている可能性があります。候補を確認してください。")
+        else:
+            try:
+                person = services.person_register(user=user, data=data, request=request)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"{person.full_name}さんを登録しました。")
+                return redirect("people:person-detail", pk=person.pk)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "candidates": candidates, "today": timezone.localdate(), "creating": True},
+    )
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    view = access.person_get_for_user(user=user, pk=pk, request=request)
+    person = view.person
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "decision": view.decision,
+            "memberships": access.households_of_person(user=user, person=person),
+            "consents": access.consents_of_person(person=person),
+            "grants": access.grants_of_person(person=person) if view.decision.may_see_protected_address else None,
+            "name_form": PersonNameForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    view = access.person_get_for_user(user=user, pk=pk, request=request)
+    if not view.decision.may_edit:
+        raise Http404
+    person = view.person
+    initial = {name: getattr(person, name) for name in PersonForm.base_fields}
+    form = PersonForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                user=user, person=person, decision=view.decision, data=form.to_input(), request=request
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "変更を保存しました。")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "decision": view.decision, "today": timezone.localdate()},
+    )
+
+
+@require_POST
+def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    view = access.person_get_for_user(user=user, pk=pk, request=request, audit=False)
+    form = PersonNameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_name_add(
+                user=user, person=view.person, decision=view.decision, kind=NameKind(form.cleaned_data["kind"]),
+                family_name=form.cleaned_data["family_name"], given_name=form.cleaned_data["given_name"],
+                family_name_kana=form.cleaned_data["family_name_kana"],
+                given_name_kana=form.cleaned_data["given_name_kana"] or "", request=request,
+            )  # fmt: skip
+            messages.success(request, "別名を追加しました。")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, "別名を追加できません: " + " ".join(problems))
+    return redirect("people:person-detail", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new household, starting from a person the user may see."""
+    user = _user(request)
+    view = access.person_get_for_user(user=user, pk=pk, request=request, audit=request.method == "GET")
+    form = HouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = view.person
+        try:
+            household = services.household_create(
+                user=user,
+                members=[
+                    services.MemberInput(person=person, relationship=Relationship(form.cleaned_data["relationship"]))
+                ],
+                decisions={person.pk: view.decision},
+                address="" if person.address_protected else person.address,
+                postal_code="" if person.address_protected else person.postal_code,
+                district=person.district,
+                resident_household_number=form.cleaned_data["resident_household_number"],
+                notes=form.cleaned_data["notes"],
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "世帯を登録しました。世帯員を追加できます。")
+            return redirect("people:household-detail", pk=household.pk)
+    return render(request, "people/household_form.html", {"form": form, "person": view.person})
+
+
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    view = access.household_get_for_user(user=user, pk=pk, request=request)
+    search_form = PersonSearchForm(request.GET or None)
+    candidates: list = []
+    if request.GET.get("name") and search_form.is_valid():
+        member_ids = {m.member.person_id for m in view.visible_members}
+        query = PersonQuery(name=search_form.cleaned_data["name"])
+        candidates = [p for p in access.person_search_for_user(user=user, query=query, request=request)[:20]
+                      if p.pk not in member_ids]  # fmt: skip
+    return render(
+        request,
+        "people/household_detail.html",
+        {
+            "view": view,
+            "household": view.household,
+            "search_form": search_form,
+            "candidates": candidates,
+            "member_form": HouseholdMemberForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    view = access.household_get_for_user(user=user, pk=pk, request=request, audit=False)
+    form = HouseholdMemberForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "世帯員を追加できません: 入力を確認してください。")
+        return redirect("people:household-detail", pk=pk)
+    member = access.person_get_for_user(user=user, pk=form.cleaned_data["person"], request=request, audit=False)
+    try:
+        services.household_member_add(
+            user=user,
+            household=view.household,
+            household_decision=view.decision,
+            member=services.MemberInput(
+                person=member.person,
+                relationship=Relationship(form.cleaned_data["relationship"]),
+                relationship_note=form.cleaned_data["relationship_note"],
+                lives_together=form.cleaned_data["lives_together"],
+                is_key_person=form.cleaned_data["is_key_person"],
+            ),
+            member_decision=decisions_for(user, [member.person.pk])[member.person.pk],
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{member.person.full_name}さんを世帯員に追加しました。")
+    return redirect("people:household-detail", pk=pk)
