@@ -19,3 +19,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         plan_load(plan_file=read_plan_file(KOTOURA_PLAN))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that create many users use a fast hasher.
+
+    test_passwords_are_hashed_with_argon2 checks the production setting itself.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]

@@ -23,7 +23,7 @@ from tsunagu.access.policy import (
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.core.models import Role, User
-from tsunagu.people.models import Household, HouseholdMember, Person
+from tsunagu.people.models import Household, HouseholdMember, Person, PersonMerge
 from tsunagu.people.search import PersonQuery, person_condition
 
 
@@ -187,3 +187,16 @@ def decide_for_user(*, user: User, person_id: int) -> AccessDecision:
 
 def is_supervisor(*, user: User) -> bool:
     return any(m.role == Role.SUPERVISOR for m in casework_memberships(user))
+
+
+def merges_into_person(*, person: Person) -> QuerySet[PersonMerge]:
+    """Merges that folded other records into a person the caller may see (shown on the person's page)."""
+    return PersonMerge.objects.filter(kept=person, undone_at__isnull=True).select_related("merged", "merged_by")
+
+
+def person_merge_get_for_user(*, user: User, pk: int) -> PersonMerge:
+    """A merge whose kept record the user may see; 404 otherwise."""
+    record = PersonMerge.objects.filter(pk=pk, municipality_id=user.municipality_id).first()
+    if record is None or not decide(user, record.kept_id).allowed:
+        raise Http404
+    return record

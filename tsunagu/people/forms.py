@@ -49,7 +49,7 @@ class PersonForm(forms.Form):
         district.queryset = District.objects.filter(municipality_id=user.municipality_id)
 
     def to_input(self) -> PersonInput:
-        return PersonInput(**self.cleaned_data)
+        return PersonInput(**{name: self.cleaned_data[name] for name in PersonForm.base_fields})
 
 
 class RegisterPersonForm(PersonForm):
@@ -64,6 +64,12 @@ class PersonNameForm(forms.Form):
     given_name = forms.CharField(label=_("名"), max_length=50, required=False)
     family_name_kana = KanaField(label=_("氏（フリガナ）"), max_length=100)
     given_name_kana = KanaField(label=_("名（フリガナ）"), max_length=100, required=False)
+
+
+class MergeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("統合の理由（同一人物と判断した根拠）"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
 
 
 class HouseholdForm(forms.Form):

@@ -199,3 +199,32 @@ class HouseholdMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}（{self.get_relationship_display()}）"
+
+
+class PersonMerge(models.Model):
+    """名寄せ: one record merged into another. Every moved link is listed so that the merge can be undone."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept", verbose_name=_("残す記録"))
+    merged = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_merged", verbose_name=_("統合される記録")
+    )
+    # [[model label, field name, [primary keys]], …]: the rows whose link was moved from merged to kept.
+    moved = models.JSONField(default=list)
+    # Rows left where they were because the kept record already had the same link (e.g. same household).
+    left_in_place = models.JSONField(default=list)
+    reason = models.TextField(_("統合の理由"))
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(_("統合日時"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("名寄せ（統合）")
+        verbose_name_plural = _("名寄せ（統合）")
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.kept_id}"

@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("<int:pk>/names/", views.person_name_add, name="person-name-add"),
     path("<int:pk>/household/new/", views.household_create, name="household-create"),
+    path("<int:pk>/merge/", views.person_merge, name="person-merge"),
+    path("merges/<int:pk>/undo/", views.person_unmerge, name="person-unmerge"),
     path("households/<int:pk>/", views.household_detail, name="household-detail"),
     path("households/<int:pk>/members/", views.household_member_add, name="household-member-add"),
 ]

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tsunagu.access import selectors as access
 from tsunagu.access.policy import casework_organization_ids, decisions_for
 from tsunagu.core.models import User
-from tsunagu.people import services
+from tsunagu.people import merge, services
 from tsunagu.people.duplicates import likely_duplicates
 from tsunagu.people.forms import (
     HouseholdForm,
     HouseholdMemberForm,
+    MergeForm,
     PersonForm,
     PersonNameForm,
     PersonSearchForm,
@@ -123,6 +124,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consents": access.consents_of_person(person=person),
             "grants": access.grants_of_person(person=person) if view.decision.may_see_protected_address else None,
             "name_form": PersonNameForm(),
+            "merges": access.merges_into_person(person=person),
+            "is_supervisor": access.is_supervisor(user=user),
             "today": timezone.localdate(),
         },
     )
@@ -259,3 +262,61 @@ def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{member.person.full_name}さんを世帯員に追加しました。")
     return redirect("people:household-detail", pk=pk)
+
+
+def _supervisor_only(user: User) -> None:
+    if not access.is_supervisor(user=user):
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """名寄せ: a supervisor merges another record of the same person into this one."""
+    user = _user(request)
+    _supervisor_only(user)
+    kept = access.person_get_for_user(user=user, pk=pk, request=request, audit=request.method == "GET")
+    other_id = request.POST.get("other") or request.GET.get("other")
+    other = None
+    if other_id and other_id.isdigit() and int(other_id) != pk:
+        other = access.person_get_for_user(user=user, pk=int(other_id), request=request, audit=request.method == "GET")
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and other is not None and form.is_valid():
+        try:
+            merge.person_merge(
+                user=user, kept=kept.person, kept_decision=kept.decision, merged=other.person,
+                merged_decision=other.decision, reason=form.cleaned_data["reason"], request=request,
+            )  # fmt: skip
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"記録{other.person.pk}を統合しました。取り消すことができます。")
+            return redirect("people:person-detail", pk=pk)
+    candidates = []
+    if other is None:
+        person = kept.person
+        data = services.PersonInput(
+            family_name=person.family_name, family_name_kana=person.family_name_kana,
+            given_name_kana=person.given_name_kana, birth_date=person.birth_date, phone=person.phone,
+            phone2=person.phone2, resident_number=person.resident_number, address=person.address,
+        )  # fmt: skip
+        visible = access.person_list_for_user(user=user).exclude(pk=pk)
+        candidates = likely_duplicates(visible=visible, data=data)
+    return render(
+        request,
+        "people/person_merge.html",
+        {"kept": kept, "other": other, "form": form, "candidates": candidates, "today": timezone.localdate()},
+    )
+
+
+@require_POST
+def person_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    _supervisor_only(user)
+    record = access.person_merge_get_for_user(user=user, pk=pk)
+    try:
+        merge.person_unmerge(user=user, merge=record, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"統合を取り消しました。記録{record.merged_id}は元に戻りました。")
+    return redirect("people:person-detail", pk=record.kept_id)
