@@ -186,8 +186,10 @@ def test_person_page_query_count_does_not_grow_with_consents(client, personas):
 
     def give_consent():
         agencies = Organization.objects.filter(name__in=["福祉あんしん課", "琴浦町社会福祉協議会"])
-        consent_record(user=personas.caseworker_a, person=person, data=ConsentInput(
-            purpose="情報共有", method=ConsentMethod.ORAL, given_on=date(2025, 4, 1), organizations=list(agencies)))  # fmt: skip
+        data = ConsentInput(
+            purpose="情報共有", method=ConsentMethod.ORAL, given_on=date(2025, 4, 1), organizations=list(agencies)
+        )
+        consent_record(user=personas.caseworker_a, person=person, data=data)
 
     give_consent()
     with CaptureQueriesContext(connection) as one:
