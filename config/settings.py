@@ -6,6 +6,7 @@ generated once and kept in ``var/secret_key``, demo accounts allowed. Production
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "tsunagu.core",
     "tsunagu.audit",
     "tsunagu.plans",
@@ -58,12 +62,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "tsunagu.core.middleware.NoStoreMiddleware",
+    # After messages (the first leaves a notice) and OTP (the second reads whether a code was confirmed).
+    "tsunagu.core.middleware.SessionAbsoluteLimitMiddleware",
+    "tsunagu.core.middleware.TwoFactorRequiredMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,10 +133,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The axes backend only refuses a locked-out username; ModelBackend still checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 # Sessions end when the browser closes and after idle time (DESIGN: sensitive data on shared desks).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# However active, a session ends this long after its login (ASVS 7.3.2). 10 hours covers a town-hall day
+# with overtime (8:30-17:15 plus evening visits written up) without a re-login mid-afternoon, and no session
+# survives into the next day. Stricter than NIST SP 800-63B-4's 24 hours for AAL2.
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
+
+# --- Lock-out after repeated failed logins (django-axes) --------------------------------------------
+# By username only: a whole town hall reaches us from one address, so locking by IP would let one
+# person's typos (or one attacker) shut out every colleague. Unknown usernames are counted the same way,
+# so the lockout says nothing about whether an account exists.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+# The lock lasts the promised minutes from the moment it fell: trying again while locked does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "tsunagu.core.views.login_locked_out"
+# Same address as the audit log records (the proxy's hop when BEHIND_PROXY), without django-ipware.
+AXES_CLIENT_IP_CALLABLE = "tsunagu.audit.services.client_ip"
+# Successful and failed logins are in the audit log (hash-chained, append-only); axes keeps only its counters.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# No start-up banner on every manage.py command.
+AXES_VERBOSE = False
+
+# --- Two-factor authentication (django-otp, TOTP) ---------------------------------------------------
+# Which roles need it is set per municipality (Municipality.two_factor_roles, `require_two_factor`).
+# The name the authenticator app shows next to the username.
+OTP_TOTP_ISSUER = "つなぐ"
 
 # --- Internationalisation: Japanese first, English selectable ---------------------------------
 LANGUAGE_CODE = "ja"
@@ -189,6 +233,10 @@ CONTENT_SECURITY_POLICY = {
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a one-way decision for the town's domain; leave it to the operator.
     "security.W021",
+    # axes asks for ip_address among the lockout parameters; here that would lock a whole town hall (one
+    # address) after five typos by anyone in it. Counting by username already stops guessing one account;
+    # spraying one password across many names meets the password validators and the second factor.
+    "axes.W006",
 ]
 
 LOGGING = {

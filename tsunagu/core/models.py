@@ -15,6 +15,10 @@ class Municipality(models.Model):
     name = models.CharField(_("自治体名"), max_length=50)
     name_kana = models.CharField(_("自治体名カナ"), max_length=100, blank=True)
     prefecture = models.CharField(_("都道府県"), max_length=10)
+    # Role values (Role) whose holders must confirm a TOTP code after the password. A list rather than a
+    # table: it is read on every request of an unverified user and changed once in a while by the
+    # `require_two_factor` command, which validates the values.
+    two_factor_roles = models.JSONField(_("二要素認証が必要な役割"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("自治体")

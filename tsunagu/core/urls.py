@@ -3,24 +3,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from tsunagu.core import views
-from tsunagu.core.forms import LoginForm
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        login_not_required(
-            auth_views.LoginView.as_view(
-                template_name="core/login.html",
-                authentication_form=LoginForm,
-                redirect_authenticated_user=True,
-            )
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", login_not_required(views.LoginView.as_view()), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(template_name="core/password_change.html", success_url="/password/done/"),

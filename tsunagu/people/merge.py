@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import ForeignKey
+from django.db.models import ForeignKey, Model
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -22,10 +22,10 @@ from tsunagu.people.models import HouseholdMember, Person, PersonMerge
 from tsunagu.people.services import PeopleError
 
 # Links that describe the merge itself, or the record's own merge pointer, never move.
-_NOT_MOVED = {(PersonMerge, "kept"), (PersonMerge, "merged"), (Person, "merged_into")}
+_NOT_MOVED: set[tuple[type[Model], str]] = {(PersonMerge, "kept"), (PersonMerge, "merged"), (Person, "merged_into")}
 
 
-def _links_to_person() -> list[tuple[type, str]]:
+def _links_to_person() -> list[tuple[type[Model], str]]:
     links = []
     for model in apps.get_models():
         for field in model._meta.get_fields():
