@@ -17,5 +17,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             nav_casework=bool(roles & {Role.CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR}),
             nav_supervisor=Role.SUPERVISOR in roles,
             nav_auditor=Role.AUDITOR in roles,
+            nav_administrator=Role.ADMINISTRATOR in roles,
         )
     return context
