@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-sqlite test-postgres lint format install messages bench clean-demo
+.PHONY: run test test-sqlite test-postgres lint format install messages bench
 
 # Dependencies install once, and again only when their pins change.
 $(VENV)/.installed: pyproject.toml
@@ -24,6 +24,7 @@ install: $(VENV)/.installed node_modules/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
+	$(PY) manage.py demo_town --scale town --seed 1
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL (or DATABASE_URL) points at one.
@@ -64,3 +65,7 @@ format: install
 messages: install
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
 	$(PY) manage.py compilemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
+
+# DESIGN §8: kana search against the admin-style search, on the demo town (make run creates it).
+bench: install
+	$(PY) manage.py bench_search

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from tsunagu.access.models import AccessGrant, Basis
 from tsunagu.core.models import Membership, Role, User
@@ -54,6 +54,15 @@ def active_grants_for_user(user: User) -> QuerySet[AccessGrant]:
     """Every active grant held by the organisations the user does casework for."""
     return AccessGrant.objects.active().filter(
         municipality_id=user.municipality_id, organization_id__in=casework_organization_ids(user)
+    )
+
+
+def visible_person(user: User, person_field: str = "pk") -> Exists:
+    """A condition on a person (``person_field`` is the person's id column): the user may see them."""
+    return Exists(
+        AccessGrant.objects.active().filter(
+            person_id=OuterRef(person_field), organization_id__in=casework_organization_ids(user)
+        )
     )
 
 

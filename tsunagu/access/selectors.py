@@ -18,6 +18,7 @@ from tsunagu.access.policy import (
     casework_memberships,
     decide,
     decisions_for,
+    visible_person,
     visible_person_ids,
 )
 from tsunagu.audit.models import Action
@@ -32,8 +33,13 @@ def _person_base(user: User) -> QuerySet[Person]:
 
 
 def person_list_for_user(*, user: User) -> QuerySet[Person]:
-    """The people the user may see (not audited: callers show or search through the functions below)."""
-    return _person_base(user).filter(pk__in=visible_person_ids(user))
+    """The people the user may see (not audited: callers show or search through the functions below).
+
+    Visibility is a correlated EXISTS on the person's grants, not an IN over every person the
+    organisation may see: the town division that holds the resident register sees everyone, and a list
+    of half a million ids per query is what made searches slow.
+    """
+    return _person_base(user).filter(visible_person(user))
 
 
 def _audit_read(user: User, decision: AccessDecision, obj: Person | Household, person_id: int | None,
@@ -90,7 +96,7 @@ def person_search_for_user(*, user: User, query: PersonQuery, request: HttpReque
     )
     return (
         person_list_for_user(user=user)
-        .filter(person_condition(query))
+        .filter(person_condition(query, municipality_id=user.municipality_id))
         .select_related("district")
         .order_by("kana_key", "birth_date", "pk")
     )
@@ -99,7 +105,7 @@ def person_search_for_user(*, user: User, query: PersonQuery, request: HttpReque
 def household_list_for_user(*, user: User) -> QuerySet[Household]:
     """Households with at least one member the user may see."""
     members = HouseholdMember.objects.filter(person_id__in=visible_person_ids(user)).values("household_id")
-    return Household.objects.filter(municipality_id=user.municipality_id, pk__in=members)
+    return Household.objects.filter(municipality_id=user.municipality_id, pk__in=members)  # used for small sets
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from django.db.models import Q
 from tsunagu.core.japanese.kana import is_kana_reading, kana_search_key
 
 _DIGITS = re.compile(r"\d+")
+# More people than this sharing an alias prefix is not a name search any more; the main names still match.
+ALIAS_LIMIT = 500
 
 
 def phone_key(text: str) -> str:
@@ -76,11 +78,12 @@ def _name_fields_condition(words: list[str]) -> Q | None:
     return condition
 
 
-def name_condition(text: str) -> Q:
+def name_condition(text: str, *, municipality_id: int) -> Q:
     """Kana → prefix of the reading (of 氏名, or 氏 then 名 when two words); kanji → prefix of 氏 (and 名).
 
-    Aliases and former names (PersonName) are searched too, through a subquery so that the main
-    condition keeps its index.
+    Aliases and former names (PersonName) are looked up first, as a short list of ids: an OR with a
+    subquery would stop the database walking the name index in order, which is what keeps a
+    two-character search fast on half a million people.
     """
     from tsunagu.people.models import PersonName
 
@@ -88,13 +91,15 @@ def name_condition(text: str) -> Q:
     condition = _name_fields_condition(words) if words else None
     if condition is None:
         return Q(pk__in=[])
-    return condition | Q(pk__in=PersonName.objects.filter(condition).values("person_id"))
+    other_names = PersonName.objects.filter(condition, municipality_id=municipality_id)
+    alias_ids = list(other_names.values_list("person_id", flat=True)[:ALIAS_LIMIT])
+    return condition | Q(pk__in=alias_ids) if alias_ids else condition
 
 
-def person_condition(query: PersonQuery) -> Q:
+def person_condition(query: PersonQuery, *, municipality_id: int) -> Q:
     condition = Q()
     if query.name.strip():
-        condition &= name_condition(query.name)
+        condition &= name_condition(query.name, municipality_id=municipality_id)
     if query.birth_date:
         condition &= Q(birth_date=query.birth_date)
     if phone := phone_key(query.phone):
