@@ -1,0 +1,227 @@
+"""The demo town: who lives there (a pure function of a seeded ``random.Random``), then a batched writer.
+
+Two halves, kept apart on purpose:
+
+``generate(rng, town, scale, as_of)`` yields ``Unit`` rows — a household and its members, or a person
+outside any household — and touches neither the database nor the clock. The same seed and reference
+date give the same town, name for name and date for date, which is what the tests compare and what
+makes benchmark runs comparable. It is a generator so that the 500,000 people of ``city`` scale are
+never all in memory.
+
+``DemoWriter`` turns those rows into model instances and writes them with ``bulk_create`` a few
+thousand people at a time: people, households and members, other names, the access grants and the
+consents. It writes exactly what the services would (``kana_key`` by ``kana_search_key``, grants and
+consents in the shape ``consent_record`` gives them) without their per-row queries and per-row audit
+entries, which would take minutes for a town; ``demo_town_create`` writes one audit entry for the run.
+
+Everything generated is visibly fictional: every address contains （デモ）, phone numbers are in the
+0858-00 exchange (00 is not assigned, so no number can reach anyone), and mail goes to example.jp.
+
+The parts live in modules of their own: ``rows`` (the rows and the household kinds), ``town`` (the
+districts and the scales), ``persons`` (the random draws of people, couples and children),
+``households`` (the household shapes), ``residence`` (addresses, contacts and the register),
+``agencies`` (which agency serves whom, and the consents) and ``writer`` (``DemoWriter``). This module
+puts them together and is the entry point: ``generate`` and ``demo_town_create``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import date
+from itertools import accumulate
+
+from django.db import connection, transaction
+
+from tsunagu.access.services import plan_agencies
+from tsunagu.audit.models import Action
+from tsunagu.audit.services import audit_record
+from tsunagu.core.demo import DEMO_ACCOUNTS
+from tsunagu.core.models import District, Membership, Municipality, Organization, User
+from tsunagu.people.demo.agencies import REGISTER_ORGANIZATION, Agencies
+from tsunagu.people.demo.households import HouseholdShapes
+from tsunagu.people.demo.residence import Residence
+from tsunagu.people.demo.rows import UNREGISTERED_KINDS, HouseholdRow, Kind, PersonRow, Unit
+from tsunagu.people.demo.town import CITY, DEMO_DISTRICTS, DV_CARE_NOTE, SCALES, TOWN, Scale, Town
+from tsunagu.people.demo.writer import DemoWriter, Totals
+
+# The public names, wherever they are defined: what the command and the tests import from here, and
+# the types of ``generate`` and ``demo_town_create``.
+__all__ = [
+    "CITY",
+    "DEMO_DISTRICTS",
+    "DV_CARE_NOTE",
+    "SCALES",
+    "SYSTEM_USERNAME",
+    "TOWN",
+    "DemoTownError",
+    "DemoWriter",
+    "Kind",
+    "Scale",
+    "Totals",
+    "Town",
+    "Unit",
+    "demo_town_create",
+    "generate",
+]
+
+SYSTEM_USERNAME = "system-demo"
+SYSTEM_DISPLAY_NAME = "デモデータ生成"
+
+
+class _Builder(HouseholdShapes, Residence, Agencies):
+    """One generation run: the draws, the household shapes, where they live and who serves them, as units."""
+
+    def __init__(self, rng: random.Random, town: Town, scale: Scale, as_of: date) -> None:
+        super().__init__(rng, town, scale, as_of)
+        self.builders: dict[Kind, Callable[[], list[PersonRow]]] = {
+            Kind.SINGLE_ELDERLY: self.single_elderly,
+            Kind.SINGLE_ADULT: self.single_adult,
+            Kind.ELDERLY_COUPLE: self.elderly_couple,
+            Kind.COUPLE: self.couple_without_children,
+            Kind.COUPLE_WITH_CHILDREN: self.couple_with_children,
+            Kind.THREE_GENERATIONS: self.three_generations,
+            Kind.SINGLE_PARENT: self.single_parent,
+            Kind.ELDER_WITH_CHILD: self.elder_with_child,
+            Kind.EIGHTY_FIFTY: self.eighty_fifty,
+            Kind.SIBLINGS: self.siblings,
+            Kind.UNRELATED: self.unrelated,
+            Kind.HOMELESS: self.homeless,
+            Kind.REGISTERED_ELSEWHERE: self.registered_elsewhere,
+            Kind.FAMILY_REGISTERED_ELSEWHERE: self.family_registered_elsewhere,
+        }
+
+    # -- a whole unit
+
+    def build(self, kind: Kind) -> Unit:
+        people = self.builders[kind]()
+        registered = kind not in UNREGISTERED_KINDS
+        household = None if kind in (Kind.HOMELESS, Kind.REGISTERED_ELSEWHERE) else HouseholdRow()
+        if kind in (Kind.HOMELESS, Kind.REGISTERED_ELSEWHERE):
+            for person in people:
+                person.relationship = ""
+        self.place(kind, people, household)
+        self.contacts(kind, people)
+        self.register(people, household, registered)
+        self.protect_if_dv(kind, people, household)
+        self.traditional_forms(people)
+        self.serving_agencies(kind, people)
+        self.consents(people)
+        return Unit(kind=kind, people=people, household=household)
+
+
+def generate(rng: random.Random, town: Town, scale: Scale, as_of: date) -> Iterator[Unit]:
+    """The town's people, household by household, until ``scale.people`` have been made.
+
+    Depends on nothing but its arguments: the same seed, town, scale and date give the same rows.
+    """
+    builder = _Builder(rng, town, scale, as_of)
+    kinds = [kind for kind, _ in scale.weights]
+    cum = list(accumulate(weight for _, weight in scale.weights))
+    made = 0
+    while made < scale.people:
+        unit = builder.build(rng.choices(kinds, cum_weights=cum)[0])
+        made += len(unit.people)
+        yield unit
+
+
+# --- The run ---------------------------------------------------------------------------------------------
+
+
+class DemoTownError(Exception):
+    """The demo town cannot be made here; the message says why, in Japanese."""
+
+
+def system_user(municipality: Municipality) -> User:
+    """The user the demo records are created by: inactive, with no password, so nobody can log in as it.
+
+    ``system-demo`` for the first municipality that needs one; usernames are unique across the
+    deployment, so another municipality gets ``system-demo-<code>``.
+    """
+    for username in (SYSTEM_USERNAME, f"{SYSTEM_USERNAME}-{municipality.code}"):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(municipality=municipality, username=username, display_name=SYSTEM_DISPLAY_NAME, is_active=False)
+            user.set_unusable_password()
+            user.save()
+            return user
+        if user.municipality_id == municipality.pk:
+            return user
+    raise DemoTownError(f"利用者名「{SYSTEM_USERNAME}」は他の自治体で使われています。")
+
+
+def districts_for(municipality: Municipality) -> list[District]:
+    """The municipality's districts; the illustrative demo districts are created when it has none."""
+    districts = list(District.objects.filter(municipality=municipality).order_by("order", "pk"))
+    if districts:
+        return districts
+    return District.objects.bulk_create(
+        District(municipality=municipality, name=name, name_kana=kana, order=order)
+        for order, (name, kana) in enumerate(DEMO_DISTRICTS, start=1)
+    )
+
+
+def consent_takers(municipality: Municipality) -> dict[int, User]:
+    """For each organisation, the demo account with a casework role there (the first by username)."""
+    demo_usernames = [account.username for account in DEMO_ACCOUNTS]
+    memberships = (
+        Membership.objects.filter(
+            municipality=municipality,
+            user__username__in=demo_usernames,
+            user__is_active=True,
+            role__in=["caseworker", "coordinator", "supervisor"],
+        )
+        .select_related("user")
+        .order_by("user__username", "pk")
+    )
+    takers: dict[int, User] = {}
+    for membership in memberships:
+        takers.setdefault(membership.organization_id, membership.user)
+    return takers
+
+
+@transaction.atomic
+def demo_town_create(*, municipality: Municipality, scale: Scale, seed: int, as_of: date) -> Totals:
+    """Generate the town and write it in one transaction, with one audit entry for the whole run.
+
+    One transaction: a run that fails half-way leaves nothing, so the next run (which does nothing
+    when people exist) is not stuck with half a town.
+    """
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise DemoTownError("このデータベースは一括登録で番号を返せないため、デモデータを作れません。")
+    organizations = {o.name: o for o in Organization.objects.filter(municipality=municipality)}
+    register = organizations.get(REGISTER_ORGANIZATION)
+    if register is None:
+        raise DemoTownError(f"計画に「{REGISTER_ORGANIZATION}」がないため、デモデータの登録機関を決められません。")
+    user = system_user(municipality)
+    districts = districts_for(municipality)
+    town = Town.of(municipality, [d.name for d in districts])
+    writer = DemoWriter(
+        municipality=municipality,
+        user=user,
+        as_of=as_of,
+        register_organization=register,
+        organizations=organizations,
+        districts={d.name: d for d in districts},
+        consent_takers=consent_takers(municipality),
+        consent_scope=plan_agencies(municipality.pk),
+    )
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
+    totals = writer.write(generate(rng, town, scale, as_of))
+    audit_record(
+        user=user,
+        organization=register,
+        action=Action.CREATE,
+        summary=f"demo_town: {totals.people}人・{totals.households}世帯を生成（seed {seed}）",
+        changes={
+            "scale": scale.name,
+            "people": totals.people,
+            "households": totals.households,
+            "consents": totals.consents,
+            "grants": totals.grants,
+            "unregistered": totals.unregistered,
+            "seed": seed,
+            "as_of": as_of,
+        },
+    )
+    return totals
