@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections import deque
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,14 +51,16 @@ class _Link:
 class _Writer:
     chain_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     committed: _Link = field(default_factory=lambda: _Link(0, GENESIS))
-    # Entries written in transactions not yet committed, with the on_commit callback of each.
-    pending: list[tuple[_Link, Any]] = field(default_factory=list)
+    # Entries written in transactions not yet committed, oldest first, with the on_commit callback of each.
+    pending: deque[tuple[_Link, Any]] = field(default_factory=deque)
 
     def head(self) -> _Link:
-        # Callbacks of rolled-back transactions (or savepoints) are dropped by Django: their entries
-        # are gone from the database too, so they no longer count.
-        registered = {id(item[1]) for item in connection.run_on_commit}
-        self.pending = [(link, cb) for link, cb in self.pending if id(cb) in registered]
+        # Callbacks of rolled-back transactions (or savepoints) are dropped by Django: their entries are
+        # gone from the database too, so they no longer count. What a rollback drops is always the newest
+        # entries, so only the end of the queue needs checking — once per entry, not the whole queue,
+        # which kept a long transaction (an import of thousands of people) from going quadratic.
+        while self.pending and not _still_registered(self.pending[-1][1]):
+            self.pending.pop()
         return self.pending[-1][0] if self.pending else self.committed
 
     def advance(self, link: _Link) -> None:
@@ -66,12 +69,19 @@ class _Writer:
             return
 
         def on_commit() -> None:
+            # Django runs the callbacks oldest first: the committed entries leave from the front.
             if link.seq > self.committed.seq:
                 self.committed = link
-            self.pending = [(p, cb) for p, cb in self.pending if p.seq > link.seq]
+            while self.pending and self.pending[0][0].seq <= link.seq:
+                self.pending.popleft()
 
         self.pending.append((link, on_commit))
         transaction.on_commit(on_commit)
+
+
+def _still_registered(callback: Any) -> bool:
+    # Our newest callback is almost always at the end of Django's list, so search from there.
+    return any(item[1] is callback for item in reversed(connection.run_on_commit))
 
 
 _local = threading.local()
