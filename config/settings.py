@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tsunagu.plans",
     "tsunagu.people",
     "tsunagu.access",
+    "tsunagu.consultations",
 ]
 
 MIDDLEWARE = [

@@ -1,21 +1,20 @@
 from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from tsunagu.core.admin import site as admin_site
-from tsunagu.core.views import healthz
+from tsunagu.core.views import favicon, healthz
 
 urlpatterns = [
     # Pages that do not link an icon (the administration's) still get one, instead of a 404 in the log.
-    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True))),
+    path("favicon.ico", favicon),
     path("admin/", admin_site.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("plan/", include("tsunagu.plans.urls")),
     path("people/", include("tsunagu.people.urls")),
     path("access/", include("tsunagu.access.urls")),
+    path("consultations/", include("tsunagu.consultations.urls")),
     path("audit/", include("tsunagu.audit.urls")),
     path("", include("tsunagu.core.urls")),
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tsunagu.access.models import AccessGrant, Basis
 from tsunagu.core.models import Membership, Role, User
@@ -21,6 +21,11 @@ CASEWORK_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR})
 # When several grants let a user in, the audit entry names the strongest: the organisation's own
 # record first, an emergency last.
 BASIS_PRIORITY = [Basis.OWN_RECORD, Basis.CONSENT, Basis.ART106_6, Basis.OTHER_STATUTE, Basis.EMERGENCY]
+
+# Grants through which another agency's *case records* (consultations, progress notes) about a person may
+# be read. An agency's own registration of the same person (own_record) opens its own records only: the
+# town division that holds the resident register does not thereby read every agency's casework.
+SHARING_BASES = frozenset({Basis.CONSENT, Basis.ART106_6, Basis.OTHER_STATUTE, Basis.EMERGENCY})
 
 # Grants through which a record may be changed, not only read. A meeting or an emergency lets an
 # agency read what it needs; the record stays the registering agency's (and consenting agencies').
@@ -111,3 +116,16 @@ def decisions_for(user: User, person_ids: list[int]) -> dict[int, AccessDecision
     for grant in active_grants_for_user(user).filter(person_id__in=person_ids).select_related("organization"):
         by_person[grant.person_id].append(grant)
     return {pid: _strongest_first(grants) for pid, grants in by_person.items()}
+
+
+def case_record_visible(user: User, *, organization_field: str = "organization", person_field: str = "person") -> Q:
+    """A condition on a case record (consultation, referral, note): the user may read it.
+
+    Their own organisation's records, and other organisations' records about a person on whom one of
+    their organisations holds a sharing grant (consent, 支援会議, emergency).
+    """
+    organization_ids = casework_organization_ids(user)
+    shared = AccessGrant.objects.active().filter(
+        person_id=OuterRef(f"{person_field}_id"), organization_id__in=organization_ids, basis__in=SHARING_BASES
+    )
+    return Q(**{f"{organization_field}_id__in": organization_ids}) | Q(Exists(shared))

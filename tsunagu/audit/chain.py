@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import deque
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any

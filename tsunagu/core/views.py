@@ -11,8 +11,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -205,3 +206,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
             {"status": "error", "database": "unavailable", "detail": exc.__class__.__name__}, status=503
         )
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages that link no icon (the administration's); resolved per
+    request, because the hashed static name exists only once collectstatic has run."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

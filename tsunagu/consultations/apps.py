@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ConsultationsConfig(AppConfig):
+    name = "tsunagu.consultations"
+    label = "consultations"
+    verbose_name = "包括的相談支援（相談受付・つなぎ・支援経過）"

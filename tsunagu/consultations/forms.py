@@ -1,0 +1,169 @@
+"""Forms for the intake (相談受付・申込票), referrals and progress records. They parse; services decide."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.access.models import Consent
+from tsunagu.consultations.models import (
+    ConsentVariant,
+    ConsultationIssue,
+    Counterpart,
+    Means,
+    Outcome,
+    ReferralBasis,
+    Route,
+    Urgency,
+    Visitor,
+)
+from tsunagu.core.japanese.forms import WarekiDateField
+from tsunagu.core.models import District, Organization, User
+from tsunagu.people.models import Household, Person
+from tsunagu.plans.models import Domain, Program
+
+
+def _local_datetime(day: Any, at: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+class ConsultationForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("事業"), queryset=Program.objects.none())
+    received_on = WarekiDateField(label=_("受付日"))
+    received_time = forms.TimeField(label=_("受付時刻"), widget=forms.TimeInput(attrs={"type": "time"}))
+    route = forms.ChoiceField(label=_("相談経路"), choices=Route.choices)
+    visitor = forms.ChoiceField(label=_("来談者"), choices=Visitor.choices, initial=Visitor.PERSON)
+    visitor_name = forms.CharField(label=_("来談者の氏名"), max_length=100, required=False)
+    visitor_relationship = forms.CharField(label=_("来談者の続柄・関係"), max_length=50, required=False)
+    visitor_phone = forms.CharField(label=_("来談者の電話番号"), max_length=20, required=False)
+    is_anonymous = forms.BooleanField(label=_("匿名の相談（対象の方を特定しない）"), required=False)
+    anonymous_description = forms.CharField(label=_("匿名の方の概要（例: 60代男性）"), max_length=100, required=False)
+    household = forms.ModelChoiceField(label=_("世帯"), queryset=Household.objects.none(), required=False)
+    consent_variant = forms.ChoiceField(label=_("様式"), choices=ConsentVariant.choices, widget=forms.RadioSelect)
+    consent = forms.ModelChoiceField(label=_("本人同意"), queryset=Consent.objects.none(), required=False)
+    issues = forms.ModelMultipleChoiceField(
+        label=_("相談内容"), queryset=ConsultationIssue.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    main_issue = forms.ModelChoiceField(
+        label=_("最も困っていること（◎）"), queryset=ConsultationIssue.objects.none(), widget=forms.RadioSelect
+    )
+    issue_note = forms.CharField(label=_("その他の内容"), max_length=200, required=False)
+    words = forms.CharField(
+        label=_("相談の内容（本人の言葉）"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    wishes = forms.CharField(label=_("本人の希望"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    urgency = forms.ChoiceField(label=_("緊急度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    outcome = forms.ChoiceField(label=_("対応"), choices=Outcome.choices)
+    outcome_note = forms.CharField(label=_("対応の内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(
+        self, *args: Any, user: User, programs: Any, issues: list[ConsultationIssue], person: Person | None,
+        households: list[Household], consents: list[Consent], **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self._set("program", programs)
+        issue_ids = [i.pk for i in issues]
+        self._set("issues", ConsultationIssue.objects.filter(pk__in=issue_ids).order_by("order"))
+        self._set("main_issue", ConsultationIssue.objects.filter(pk__in=issue_ids).order_by("order"))
+        self._set("household", Household.objects.filter(pk__in=[h.pk for h in households]))
+        self._set("consent", Consent.objects.filter(pk__in=[c.pk for c in consents]))
+        if person is None:
+            self.fields["is_anonymous"].initial = True
+        if not self.is_bound:
+            now = timezone.localtime()
+            self.initial.setdefault("received_on", now.date())
+            self.initial.setdefault("received_time", now.strftime("%H:%M"))
+            self.initial.setdefault(
+                "consent_variant", ConsentVariant.WITH_CONSENT if consents else ConsentVariant.WITHOUT_CONSENT
+            )
+            if consents:
+                self.initial.setdefault("consent", consents[0].pk)
+            if len(households) == 1:
+                self.initial.setdefault("household", households[0].pk)
+
+    def _set(self, name: str, queryset: Any) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
+
+    @property
+    def received_at(self) -> datetime:
+        return _local_datetime(self.cleaned_data["received_on"], self.cleaned_data["received_time"])
+
+
+class ConsultationFilterForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("事業"), queryset=Program.objects.none(), required=False)
+    domain = forms.ChoiceField(label=_("分野"), choices=[("", "—"), *Domain.choices], required=False)
+    issue = forms.ModelChoiceField(label=_("相談内容"), queryset=ConsultationIssue.objects.none(), required=False)
+    district = forms.ModelChoiceField(label=_("地区"), queryset=District.objects.none(), required=False)
+    staff = forms.ModelChoiceField(label=_("受付者"), queryset=User.objects.none(), required=False)
+    date_from = WarekiDateField(label=_("期間（から）"), required=False)
+    date_to = WarekiDateField(label=_("期間（まで）"), required=False)
+    sort = forms.ChoiceField(
+        label=_("並び順"),
+        choices=[("-received_at", _("新しい順")), ("received_at", _("古い順")), ("urgency", _("緊急度順"))],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: User, programs: Any, issues: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("program", programs),
+            ("issue", issues),
+            ("district", District.objects.filter(municipality_id=user.municipality_id)),
+            ("staff", User.objects.filter(municipality_id=user.municipality_id, is_active=True).order_by("username")),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+
+class ReferralForm(forms.Form):
+    to_meeting = forms.BooleanField(label=_("支援会議（法第106条の6）での検討を依頼する"), required=False)
+    to_organization = forms.ModelChoiceField(label=_("つなぎ先"), queryset=Organization.objects.none(), required=False)
+    to_program = forms.ModelChoiceField(label=_("つなぎ先の事業"), queryset=Program.objects.none(), required=False)
+    basis = forms.ChoiceField(label=_("情報共有の根拠"), choices=ReferralBasis.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("つなぐ理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    shared_information = forms.CharField(
+        label=_("共有する情報（必要最小限）"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_on = WarekiDateField(label=_("回答期限"), allow_future=True)
+
+    def __init__(self, *args: Any, user: User, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organizations = self.fields["to_organization"]
+        assert isinstance(organizations, forms.ModelChoiceField)
+        organizations.queryset = Organization.objects.filter(municipality_id=user.municipality_id)
+        program = self.fields["to_program"]
+        assert isinstance(program, forms.ModelChoiceField)
+        program.queryset = programs
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("辞退の理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CaseNoteForm(forms.Form):
+    occurred_on = WarekiDateField(label=_("日付"))
+    occurred_time = forms.TimeField(label=_("時刻"), widget=forms.TimeInput(attrs={"type": "time"}))
+    means = forms.ChoiceField(label=_("手段"), choices=Means.choices)
+    counterpart = forms.ChoiceField(label=_("相手"), choices=Counterpart.choices)
+    counterpart_detail = forms.CharField(label=_("相手の詳細（機関名など）"), max_length=100, required=False)
+    content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    next_step = forms.CharField(label=_("今後の予定"), max_length=200, required=False)
+    next_step_on = WarekiDateField(label=_("予定日"), required=False, allow_future=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            now = timezone.localtime()
+            self.initial.setdefault("occurred_on", now.date())
+            self.initial.setdefault("occurred_time", now.strftime("%H:%M"))
+
+    @property
+    def occurred_at(self) -> datetime:
+        return _local_datetime(self.cleaned_data["occurred_on"], self.cleaned_data["occurred_time"])

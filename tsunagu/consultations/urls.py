@@ -1,0 +1,19 @@
+from django.urls import path
+
+from tsunagu.consultations import print_views, views
+
+app_name = "consultations"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("new/", views.consultation_create, name="consultation-create"),
+    path("<int:pk>/", views.consultation_detail, name="consultation-detail"),
+    path("<int:pk>/referrals/", views.referral_create, name="referral-create"),
+    path("<int:pk>/notes/", views.consultation_note_add, name="consultation-note-add"),
+    path("<int:pk>/print.pdf", print_views.consultation_print, name="consultation-print"),
+    path("people/<int:pk>/timeline.pdf", print_views.timeline_print, name="person-timeline-print"),
+    path("referrals/open/", views.referrals_open, name="referrals-open"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral-detail"),
+    path("referrals/<int:pk>/respond/", views.referral_respond, name="referral-respond"),
+    path("people/<int:pk>/timeline/", views.person_timeline, name="person-timeline"),
+]

@@ -1,0 +1,340 @@
+"""Pages of 包括的相談支援: intake, the consultation, referrals, progress records, inboxes and the timeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tsunagu.access import selectors as access
+from tsunagu.access.policy import casework_organization_ids
+from tsunagu.consultations import selectors, services
+from tsunagu.consultations.defaults import issues_ensure, routing_rules_ensure
+from tsunagu.consultations.forms import (
+    CaseNoteForm,
+    ConsultationFilterForm,
+    ConsultationForm,
+    DeclineForm,
+    ReferralForm,
+)
+from tsunagu.consultations.models import (
+    ConsentVariant,
+    Consultation,
+    Counterpart,
+    Means,
+    Outcome,
+    ReferralBasis,
+    Route,
+    Urgency,
+    Visitor,
+)
+from tsunagu.consultations.routing import routing_input_for, suggest
+from tsunagu.core.models import User
+from tsunagu.plans.selectors import program_list_for_user
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not casework_organization_ids(user):
+        raise Http404
+    return user
+
+
+def _page(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    """相談・つなぎの一覧: new consultations, referrals waiting on each side, next steps this week."""
+    user = _user(request)
+    issues = issues_ensure(user.municipality)
+    programs = program_list_for_user(user=user)
+    form = ConsultationFilterForm(request.GET or None, user=user, programs=programs, issues=issues_queryset(issues))
+    filters = selectors.ConsultationFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ConsultationFilters(
+            program=data["program"].pk if data["program"] else None,
+            domain=data["domain"] or "",
+            issue=data["issue"].pk if data["issue"] else None,
+            district=data["district"].pk if data["district"] else None,
+            staff=data["staff"].pk if data["staff"] else None,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            sort=data["sort"] or "-received_at",
+        )
+    page = _page(request)
+    rows = list(
+        selectors.consultation_list_for_user(user=user, filters=filters)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "consultations/inbox.html",
+        {
+            "form": form,
+            "consultations": rows[:PAGE_SIZE],
+            "page": page,
+            "has_next": len(rows) > PAGE_SIZE,
+            "query_string": params.urlencode(),
+            "incoming": list(selectors.referrals_waiting_for_user(user=user)[:100]),
+            "outgoing": list(selectors.referrals_sent_waiting_for_user(user=user)[:100]),
+            "next_steps": list(selectors.next_steps_due_for_user(user=user)[:100]),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def issues_queryset(issues: list) -> Any:
+    from tsunagu.consultations.models import ConsultationIssue
+
+    return ConsultationIssue.objects.filter(pk__in=[i.pk for i in issues]).order_by("order")
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_create(request: HttpRequest) -> HttpResponse:
+    """相談受付・申込票: for a person the user may see (?person=) or anonymous."""
+    user = _user(request)
+    person_id = request.POST.get("person") or request.GET.get("person")
+    person_view = None
+    households: list = []
+    consents: list = []
+    if person_id and str(person_id).isdigit():
+        person_view = access.person_get_for_user(
+            user=user, pk=int(person_id), request=request, audit=request.method == "GET"
+        )
+        households = [m.household for m in access.households_of_person(user=user, person=person_view.person)]
+        consents = [c for c in access.consents_of_person(person=person_view.person) if c.withdrawn_on is None]
+    issues = issues_ensure(user.municipality)
+    programs = program_list_for_user(user=user)
+    form = ConsultationForm(
+        request.POST or None, user=user, programs=programs, issues=issues,
+        person=person_view.person if person_view else None, households=households, consents=consents,
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = person_view.person if person_view and not data["is_anonymous"] else None
+        household = data["household"] if person else None
+        try:
+            consultation = services.consultation_record(
+                user=user,
+                data=services.ConsultationInput(
+                    program=data["program"], received_at=form.received_at, route=Route(data["route"]),
+                    consent_variant=ConsentVariant(data["consent_variant"]), issues=list(data["issues"]),
+                    main_issue=data["main_issue"], outcome=Outcome(data["outcome"]), person=person,
+                    person_decision=person_view.decision if person_view and person else None, household=household,
+                    household_visible=household is not None and household in households,
+                    is_anonymous=data["is_anonymous"], anonymous_description=data["anonymous_description"],
+                    consent=data["consent"] if data["consent_variant"] == ConsentVariant.WITH_CONSENT else None,
+                    visitor=Visitor(data["visitor"]), visitor_name=data["visitor_name"],
+                    visitor_relationship=data["visitor_relationship"], visitor_phone=data["visitor_phone"],
+                    issue_note=data["issue_note"], words=data["words"], wishes=data["wishes"],
+                    urgency=Urgency(data["urgency"]), outcome_note=data["outcome_note"],
+                ),
+                request=request,
+            )  # fmt: skip
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "相談を受け付けました。つなぎ先の提案を確認してください。")
+            return redirect("consultations:consultation-detail", pk=consultation.pk)
+    return render(
+        request,
+        "consultations/consultation_form.html",
+        {"form": form, "person": person_view.person if person_view else None, "issues": issues},
+    )
+
+
+def _suggestions(consultation: Consultation) -> Any:
+    routing_rules_ensure(consultation.municipality)
+    household_members = list(consultation.household.members.select_related("person")) if consultation.household else []
+    data = routing_input_for(
+        consultation.person,
+        household_members,
+        [i.code for i in consultation.issues.all()],
+        consultation.received_at.date(),
+    )
+    return suggest(municipality=consultation.municipality, data=data, exclude_organization=consultation.organization)
+
+
+def _detail(request: HttpRequest, user: User, consultation: Consultation, referral_form: ReferralForm | None = None,
+            status: int = 200) -> HttpResponse:  # fmt: skip
+    own = consultation.organization_id in casework_organization_ids(user)
+    referrals = list(
+        selectors.referrals_visible(user)
+        .filter(consultation=consultation)
+        .select_related("from_organization", "to_organization", "to_program")
+        .order_by("sent_at")
+    )
+    notes = list(
+        selectors.case_notes_visible(user).filter(consultation=consultation).select_related("organization", "staff")
+    )
+    without_consent = consultation.consent_variant == ConsentVariant.WITHOUT_CONSENT or consultation.is_anonymous
+    if referral_form is None:
+        referral_form = ReferralForm(
+            user=user,
+            programs=program_list_for_user(user=user),
+            initial={
+                "basis": ReferralBasis.ART106_6 if without_consent else ReferralBasis.CONSENT,
+                "to_meeting": without_consent,
+                "due_on": timezone.localdate() + timedelta(days=7),
+            },
+        )
+    return render(
+        request,
+        "consultations/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "own": own,
+            "routing": _suggestions(consultation) if own else None,
+            "referrals": referrals,
+            "notes": notes,
+            "referral_form": referral_form,
+            "note_form": CaseNoteForm(),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    return _detail(request, user, selectors.consultation_get_for_user(user=user, pk=pk, request=request))
+
+
+@require_POST
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    consultation = selectors.consultation_get_for_user(user=user, pk=pk, request=request, audit=False)
+    form = ReferralForm(request.POST, user=user, programs=program_list_for_user(user=user))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_send(
+                user=user,
+                consultation=consultation,
+                data=services.ReferralInput(
+                    to_organization=data["to_organization"], to_program=data["to_program"],
+                    to_meeting=data["to_meeting"], reason=data["reason"],
+                    shared_information=data["shared_information"], basis=ReferralBasis(data["basis"]),
+                    due_on=data["due_on"],
+                ),
+                request=request,
+            )  # fmt: skip
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{referral.to_organization.name}へつなぎました。")
+            return redirect("consultations:consultation-detail", pk=pk)
+    return _detail(request, user, consultation, referral_form=form, status=400)
+
+
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = selectors.referral_get_for_user(user=user, pk=pk)
+    receiving = referral.to_organization_id in casework_organization_ids(user)
+    return render(
+        request,
+        "consultations/referral_detail.html",
+        {"referral": referral, "receiving": receiving, "decline_form": DeclineForm(), "today": timezone.localdate()},
+    )
+
+
+@require_POST
+def referral_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = selectors.referral_get_for_user(user=user, pk=pk)
+    try:
+        if request.POST.get("action") == "accept":
+            services.referral_accept(user=user, referral=referral, request=request)
+            messages.success(request, "つなぎを受理しました。この方の記録を閲覧できます。")
+        else:
+            form = DeclineForm(request.POST)
+            reason = form.data.get("reason", "")
+            services.referral_decline(user=user, referral=referral, reason=str(reason), request=request)
+            messages.success(request, "つなぎを辞退しました。つないだ機関に理由が伝わります。")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("consultations:referral-detail", pk=pk)
+
+
+def referrals_open(request: HttpRequest) -> HttpResponse:
+    """Every referral not yet accepted, by age: nobody is lost between agencies."""
+    user = _user(request)
+    return render(
+        request,
+        "consultations/referrals_open.html",
+        {"referrals": list(selectors.referrals_not_accepted(user=user)[:500]), "today": timezone.localdate()},
+    )
+
+
+def _note_input(form: CaseNoteForm) -> services.CaseNoteInput:
+    data = form.cleaned_data
+    return services.CaseNoteInput(
+        occurred_at=form.occurred_at, means=Means(data["means"]), counterpart=Counterpart(data["counterpart"]),
+        content=data["content"], counterpart_detail=data["counterpart_detail"], next_step=data["next_step"],
+        next_step_on=data["next_step_on"],
+    )  # fmt: skip
+
+
+@require_POST
+def consultation_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    consultation = selectors.consultation_get_for_user(user=user, pk=pk, request=request, audit=False)
+    form = CaseNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(
+                user=user, data=_note_input(form), person=consultation.person, household=consultation.household,
+                consultation=consultation, request=request,
+            )  # fmt: skip
+            messages.success(request, "支援経過を記録しました。")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(
+            request, "支援経過を記録できません: " + " ".join(str(e) for es in form.errors.values() for e in es)
+        )
+    return redirect("consultations:consultation-detail", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """経過一覧 of a person across every agency whose records the user may read; printable."""
+    user = _user(request)
+    view = access.person_get_for_user(user=user, pk=pk, request=request, audit=False)
+    form = CaseNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_note_add(user=user, data=_note_input(form), person=view.person, request=request)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "支援経過を記録しました。")
+            return redirect("consultations:person-timeline", pk=pk)
+    timeline = selectors.timeline_for_person(user=user, person=view.person, request=request)
+    return render(
+        request,
+        "consultations/timeline.html",
+        {"person": view.person, "decision": view.decision, "timeline": timeline, "note_form": form,
+         "today": timezone.localdate()},
+    )  # fmt: skip
