@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.japanese.wareki import to_wareki
 from tsunagu.core.models import Municipality, Organization
 
 
@@ -152,7 +153,8 @@ class Consent(models.Model):
         indexes = [models.Index(fields=["person", "-given_on"], name="consent_by_person")]
 
     def __str__(self) -> str:
-        return f"本人同意 {self.given_on}（{self.person_id}）"
+        # Shown in the intake form's choice of consent: the date as staff write it, and how it was given.
+        return f"{to_wareki(self.given_on)}の本人同意（{self.get_method_display()}）"
 
     @property
     def is_active(self) -> bool:

@@ -17,7 +17,7 @@ from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.consultations.models import CaseNote, Consultation, Referral, ReferralStatus
 from tsunagu.core.models import User
-from tsunagu.people.models import Person
+from tsunagu.people.models import Household, Person
 
 
 def consultations_visible(user: User) -> QuerySet[Consultation]:
@@ -187,32 +187,54 @@ class Timeline:
     items: list[TimelineItem] = field(default_factory=list)
 
 
-def timeline_for_person(*, user: User, person: Person, request: HttpRequest | None = None) -> Timeline:
-    """Consultations, referrals and records about a person (fetched through the access core), in order,
-    across every agency whose records the user may read. One audit entry for the timeline read."""
+def _timeline(user: User, *, people: list[Person], household_id: int | None) -> Timeline:
+    person_ids = [p.pk for p in people]
+    about = Q(person_id__in=person_ids) | (Q(household_id=household_id) if household_id else Q(pk__in=[]))
     consultations = (
         consultations_visible(user)
-        .filter(person=person)
-        .select_related("organization", "program", "staff", "main_issue")
+        .filter(about)
+        .select_related("organization", "program", "staff", "main_issue", "person")
     )
     referrals = (
         referrals_visible(user)
-        .filter(consultation__person=person)
-        .select_related("from_organization", "to_organization", "sent_by")
+        .filter(consultation__person_id__in=person_ids)
+        .select_related("from_organization", "to_organization", "sent_by", "consultation__person")
     )
-    notes = case_notes_visible(user).filter(Q(person=person)).select_related("organization", "staff")
+    notes = case_notes_visible(user).filter(about).select_related("organization", "staff", "person")
     items = chain(
         (TimelineItem(c.received_at, "consultation", c.organization.name, c) for c in consultations),
         (TimelineItem(r.sent_at, "referral", r.from_organization.name, r) for r in referrals),
         (TimelineItem(n.occurred_at, "note", n.organization.name, n) for n in notes),
     )
-    timeline = Timeline(items=sorted(items, key=lambda i: (i.at, i.kind)))
+    return Timeline(items=sorted(items, key=lambda i: (i.at, i.kind)))
+
+
+def timeline_for_person(*, user: User, person: Person, request: HttpRequest | None = None) -> Timeline:
+    """Consultations, referrals and records about a person (fetched through the access core), in order,
+    across every agency whose records the user may read. One audit entry for the timeline read."""
+    timeline = _timeline(user, people=[person], household_id=None)
     audit_record(
         user=user,
         action=Action.READ,
         obj=person,
         person_id=person.pk,
         summary=f"支援経過（経過一覧）を閲覧: {len(timeline.items)}件",
+        request=request,
+    )
+    return timeline
+
+
+def timeline_for_household(
+    *, user: User, household: Household, members: list[Person], request: HttpRequest | None = None
+) -> Timeline:
+    """The household's timeline: records about the household and about each member the user may see
+    (``members`` come from ``household_get_for_user``, which hides the others)."""
+    timeline = _timeline(user, people=members, household_id=household.pk)
+    audit_record(
+        user=user,
+        action=Action.READ,
+        obj=household,
+        summary=f"世帯の支援経過を閲覧: {len(timeline.items)}件（世帯員{len(members)}名）",
         request=request,
     )
     return timeline

@@ -7,6 +7,7 @@ app_name = "consultations"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new/", views.consultation_create, name="consultation-create"),
+    path("new/suggestions/", views.suggestions_preview, name="suggestions-preview"),
     path("<int:pk>/", views.consultation_detail, name="consultation-detail"),
     path("<int:pk>/referrals/", views.referral_create, name="referral-create"),
     path("<int:pk>/notes/", views.consultation_note_add, name="consultation-note-add"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("referrals/<int:pk>/", views.referral_detail, name="referral-detail"),
     path("referrals/<int:pk>/respond/", views.referral_respond, name="referral-respond"),
     path("people/<int:pk>/timeline/", views.person_timeline, name="person-timeline"),
+    path("households/<int:pk>/timeline/", views.household_timeline, name="household-timeline"),
 ]

@@ -36,7 +36,8 @@ from tsunagu.consultations.models import (
     Visitor,
 )
 from tsunagu.consultations.routing import routing_input_for, suggest
-from tsunagu.core.models import User
+from tsunagu.core.models import Organization, User
+from tsunagu.people.models import HouseholdMember
 from tsunagu.plans.selectors import program_list_for_user
 
 PAGE_SIZE = 50
@@ -338,3 +339,40 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
         {"person": view.person, "decision": view.decision, "timeline": timeline, "note_form": form,
          "today": timezone.localdate()},
     )  # fmt: skip
+
+
+def suggestions_preview(request: HttpRequest) -> HttpResponse:
+    """The intake form asks (htmx) for routing suggestions as issues are ticked, before anything is saved."""
+    user = _user(request)
+    issues = {str(i.pk): i for i in issues_ensure(user.municipality)}
+    codes = [issues[i].code for i in request.GET.getlist("issues") if i in issues]
+    person = None
+    members: list = []
+    person_id = request.GET.get("person", "")
+    if person_id.isdigit():
+        person = access.person_get_for_user(user=user, pk=int(person_id), audit=False).person
+        household_id = request.GET.get("household", "")
+        memberships = access.households_of_person(user=user, person=person)
+        if household_id.isdigit() and any(m.household_id == int(household_id) for m in memberships):
+            members = list(HouseholdMember.objects.filter(household_id=int(household_id)).select_related("person"))
+    routing_rules_ensure(user.municipality)
+    organization_id = casework_organization_ids(user)[0]
+    routing = suggest(
+        municipality=user.municipality,
+        data=routing_input_for(person, members, codes, timezone.localdate()),
+        exclude_organization=Organization.objects.get(pk=organization_id),
+    ) if codes else None  # fmt: skip
+    return render(request, "consultations/_suggestions.html", {"routing": routing})
+
+
+def household_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """A household's 経過一覧: every visible member's records and the household's own, in one order."""
+    user = _user(request)
+    view = access.household_get_for_user(user=user, pk=pk, request=request, audit=False)
+    members = [m.member.person for m in view.visible_members]
+    timeline = selectors.timeline_for_household(user=user, household=view.household, members=members, request=request)
+    return render(
+        request,
+        "consultations/timeline.html",
+        {"household": view.household, "members": members, "timeline": timeline, "today": timezone.localdate()},
+    )

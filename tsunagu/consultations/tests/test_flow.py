@@ -260,3 +260,19 @@ def test_inbox_query_count_does_not_grow_with_the_data(client, personas, househo
         page = client.get(reverse("consultations:inbox")).content.decode()
     assert page.count("data-referral=") >= 13
     assert len(many) == len(few)
+
+
+def test_the_household_timeline_shows_every_visible_members_records(client, personas, household_8050):
+    mother, son, household, consent = household_8050
+    client.force_login(personas.caseworker_a)
+    intake(client, personas.town, mother, household, consent)
+    intake(client, personas.town, son, household, None, consent_variant="without_consent", consent="")
+    page = client.get(reverse("consultations:household-timeline", args=[household.pk])).content.decode()
+    assert page.count('data-kind="consultation"') == 2
+    assert "山田　トメ" in page and "山田　一郎" in page
+    # 福祉あんしん課 sees the mother through her consent; the son's consultation without consent stays hidden.
+    client.force_login(personas.coordinator)
+    shared = client.get(reverse("consultations:household-timeline", args=[household.pk])).content.decode()
+    assert shared.count('data-kind="consultation"') == 1
+    client.force_login(personas.caseworker_b)
+    assert client.get(reverse("consultations:household-timeline", args=[household.pk])).status_code == 404
