@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -181,7 +182,7 @@ def meeting_secretariat(municipality_id: int) -> Organization | None:
     program = (
         Program.objects.filter(municipality_id=municipality_id, category=Category.COLLABORATION)
         .select_related("responsible_division")
-        .order_by("-plan__start_fiscal_year", "-plan__loaded_at")
+        .order_by(F("plan__start_fiscal_year").desc(nulls_last=True), "-plan__loaded_at")
         .first()
     )
     if program is None:

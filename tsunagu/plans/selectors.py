@@ -5,7 +5,7 @@ The plan is not personal data, but it is still one municipality's: nothing here 
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
 from tsunagu.core.models import Division, Municipality, Organization, User
@@ -25,8 +25,12 @@ def _programs_with_columns(qs: QuerySet[Program]) -> QuerySet[Program]:
 
 
 def plan_current_for_municipality(*, municipality: Municipality) -> Plan | None:
-    """The plan in force: the one with the latest start year, or the one loaded last."""
-    return Plan.objects.filter(municipality=municipality).order_by("-start_fiscal_year", "-loaded_at").first()
+    """The plan in force: the one with the latest start year, or the one loaded last.
+
+    A plan without a start year sorts last on every database (PostgreSQL puts NULL first when descending).
+    """
+    newest_first = F("start_fiscal_year").desc(nulls_last=True)
+    return Plan.objects.filter(municipality=municipality).order_by(newest_first, "-loaded_at").first()
 
 
 def plan_current_for_user(*, user: User) -> Plan | None:

@@ -22,15 +22,36 @@ districts and the scales), ``persons`` (the random draws of people, couples and 
 ``households`` (the household shapes), ``residence`` (addresses, contacts and the register),
 ``agencies`` (which agency serves whom, and the consents) and ``writer`` (``DemoWriter``). This module
 puts them together and is the entry point: ``generate`` and ``demo_town_create``.
+
+Other apps add their own demo records to the town (consultations, referrals …) through an extension
+hook, so that this app never imports them: dependencies run one way, from those apps to people. At
+the end of ``demo_town_create``, inside its transaction, every installed app named ``tsunagu.*``
+(people itself excepted, in ``INSTALLED_APPS`` order) whose module ``<app>.demo`` defines
+
+    extend_demo_town(*, municipality: Municipality, rng: random.Random, as_of: date, people: int,
+                     user: User) -> str
+
+is called once. ``people`` is the number of people just generated (to scale by), ``user`` the inactive
+system user the records are created by, and the return value one summary line, which is printed. An app
+without a ``demo`` module is skipped; any other import error propagates, so that a broken extension is
+not silently left out. Each extension gets its own ``random.Random``, seeded from the run's seed plus
+``zlib.crc32`` of the app name — stable across processes, unlike ``hash()`` — so that its records
+depend only on the seed and the date, and adding an extension changes neither the town nor the others.
+An extension writes in bulk and records one audit entry for what it made, as the town itself does.
 """
 
 from __future__ import annotations
 
+import importlib
 import random
+import sys
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import accumulate
+from typing import Protocol, TextIO
 
+from django.apps import apps
 from django.db import connection, transaction
 
 from tsunagu.access.services import plan_agencies
@@ -62,6 +83,7 @@ __all__ = [
     "Town",
     "Unit",
     "demo_town_create",
+    "demo_town_extensions",
     "generate",
 ]
 
@@ -181,11 +203,14 @@ def consent_takers(municipality: Municipality) -> dict[int, User]:
 
 
 @transaction.atomic
-def demo_town_create(*, municipality: Municipality, scale: Scale, seed: int, as_of: date) -> Totals:
+def demo_town_create(
+    *, municipality: Municipality, scale: Scale, seed: int, as_of: date, stdout: TextIO | None = None
+) -> Totals:
     """Generate the town and write it in one transaction, with one audit entry for the whole run.
 
     One transaction: a run that fails half-way leaves nothing, so the next run (which does nothing
-    when people exist) is not stuck with half a town.
+    when people exist) is not stuck with half a town — nor a town without the other apps' records.
+    The extensions' summary lines go to ``stdout`` (standard output when not given).
     """
     if not connection.features.can_return_rows_from_bulk_insert:
         raise DemoTownError("このデータベースは一括登録で番号を返せないため、デモデータを作れません。")
@@ -224,4 +249,47 @@ def demo_town_create(*, municipality: Municipality, scale: Scale, seed: int, as_
             "as_of": as_of,
         },
     )
+    # --- Extensions (see the module docstring): the other apps' demo records, in the same transaction.
+    out = stdout or sys.stdout
+    for app_name, extend in demo_town_extensions():
+        extension_rng = random.Random(seed + zlib.crc32(app_name.encode()))  # noqa: S311 - demo data
+        summary = extend(municipality=municipality, rng=extension_rng, as_of=as_of, people=totals.people, user=user)
+        out.write(f"  {summary}\n")
     return totals
+
+
+# --- The extension hook: other apps' demo records -----------------------------------------------------------
+
+EXTENSION_MODULE = "demo"
+EXTENSION_FUNCTION = "extend_demo_town"
+
+
+class DemoTownExtension(Protocol):
+    """``<app>.demo.extend_demo_town``: adds the app's demo records to the town; returns one summary line."""
+
+    def __call__(
+        self, *, municipality: Municipality, rng: random.Random, as_of: date, people: int, user: User
+    ) -> str: ...
+
+
+def demo_town_extensions() -> list[tuple[str, DemoTownExtension]]:
+    """The installed ``tsunagu.*`` apps (people excepted) that extend the demo town, in ``INSTALLED_APPS`` order.
+
+    Only a missing ``<app>.demo`` module means "no extension"; a module that fails to import for any
+    other reason (a missing module *inside* it included) is an error, not a silent skip.
+    """
+    found: list[tuple[str, DemoTownExtension]] = []
+    for app in apps.get_app_configs():
+        if not app.name.startswith("tsunagu.") or app.name == "tsunagu.people":
+            continue
+        module_name = f"{app.name}.{EXTENSION_MODULE}"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        extend = getattr(module, EXTENSION_FUNCTION, None)
+        if callable(extend):
+            found.append((app.name, extend))
+    return found
