@@ -14,6 +14,7 @@ from tsunagu.access.models import AccessGrant, Consent, ConsentGiver, ConsentMet
 from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.japanese.kana import kana_search_key
 from tsunagu.core.models import User
+from tsunagu.core.pages import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:
@@ -42,8 +43,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.consent_record(user=user, person=view.person, data=data, request=request)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, "本人同意を記録しました。共有先の機関が閲覧できるようになりました。")
             return redirect("people:person-detail", pk=pk)
@@ -75,8 +75,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, "同意の撤回を記録しました。この同意による閲覧権限はすべて取り消されました。")
             # The withdrawing user may have seen the person only through this consent.
@@ -110,8 +109,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                 user=user, person=found[0], reason=data["reason"], hours=data["hours"], request=request
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_service_errors(form, error)
         else:
             messages.warning(request, "緊急時の閲覧を開始しました。監督者が後で確認します。")
             return redirect("people:person-detail", pk=grant.person_id)

@@ -17,6 +17,7 @@ from tsunagu.audit.services import audit_record
 from tsunagu.core.japanese.forms import WarekiDateField
 from tsunagu.core.japanese.wareki import to_wareki
 from tsunagu.core.models import User
+from tsunagu.core.pages import page_of
 
 PAGE_SIZE = 100
 
@@ -44,20 +45,16 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.to_filter()
     entries = audit_entries_for_user(user=user, filters=filters)
-    page_param = request.GET.get("page", "1")
-    page = int(page_param) if page_param.isdigit() and int(page_param) > 0 else 1
-    rows = list(entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = page_of(request, entries, PAGE_SIZE)
     return render(
         request,
         "audit/log.html",
         {
             "form": form,
-            "entries": rows[:PAGE_SIZE],
-            "page": page,
-            "has_next": len(rows) > PAGE_SIZE,
-            "query_string": params.urlencode(),
+            "entries": page.rows,
+            "page": page.number,
+            "has_next": page.has_next,
+            "query_string": page.query_string,
         },
     )
 

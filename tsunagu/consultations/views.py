@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,6 +36,7 @@ from tsunagu.consultations.models import (
 )
 from tsunagu.consultations.routing import routing_input_for, suggest
 from tsunagu.core.models import Organization, User
+from tsunagu.core.pages import add_service_errors, page_of
 from tsunagu.people.models import HouseholdMember
 from tsunagu.plans.selectors import program_list_for_user
 
@@ -48,19 +48,6 @@ def _user(request: HttpRequest) -> User:
     if not casework_organization_ids(user):
         raise Http404
     return user
-
-
-def _page(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -82,21 +69,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
             date_to=data["date_to"],
             sort=data["sort"] or "-received_at",
         )
-    page = _page(request)
-    rows = list(
-        selectors.consultation_list_for_user(user=user, filters=filters)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
-    )
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = page_of(request, selectors.consultation_list_for_user(user=user, filters=filters), PAGE_SIZE)
     return render(
         request,
         "consultations/inbox.html",
         {
             "form": form,
-            "consultations": rows[:PAGE_SIZE],
-            "page": page,
-            "has_next": len(rows) > PAGE_SIZE,
-            "query_string": params.urlencode(),
+            "consultations": page.rows,
+            "page": page.number,
+            "has_next": page.has_next,
+            "query_string": page.query_string,
             "incoming": list(selectors.referrals_waiting_for_user(user=user)[:100]),
             "outgoing": list(selectors.referrals_sent_waiting_for_user(user=user)[:100]),
             "next_steps": list(selectors.next_steps_due_for_user(user=user)[:100]),
@@ -154,7 +136,7 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
                 request=request,
             )  # fmt: skip
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "相談を受け付けました。つなぎ先の提案を確認してください。")
             return redirect("consultations:consultation-detail", pk=consultation.pk)
@@ -242,7 +224,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )  # fmt: skip
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{referral.to_organization.name}へつなぎました。")
             return redirect("consultations:consultation-detail", pk=pk)
@@ -328,7 +310,7 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.case_note_add(user=user, data=_note_input(form), person=view.person, request=request)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "支援経過を記録しました。")
             return redirect("consultations:person-timeline", pk=pk)

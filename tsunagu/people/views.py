@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tsunagu.access import selectors as access
 from tsunagu.access.policy import casework_organization_ids, decisions_for
 from tsunagu.core.models import User
+from tsunagu.core.pages import add_service_errors, page_of
 from tsunagu.people import merge, services
 from tsunagu.people.duplicates import likely_duplicates
 from tsunagu.people.forms import (
@@ -40,44 +40,26 @@ def _casework_only(user: User) -> None:
         raise Http404
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def person_search(request: HttpRequest) -> HttpResponse:
     """本人検索: by kana or kanji name (prefix), birth date, phone or 宛名番号, among records the user may see."""
     user = _user(request)
     _casework_only(user)
     form = PersonSearchForm(request.GET or None)
-    results: list = []
-    has_next = False
-    page_param = request.GET.get("page", "1")
-    page = int(page_param) if page_param.isdigit() and int(page_param) > 0 else 1
-    searched = False
+    page = None
     if form.is_bound and form.is_valid():
         query = PersonQuery(**form.cleaned_data)
         if not query.is_empty:
-            searched = True
-            qs = access.person_search_for_user(user=user, query=query, request=request)
-            rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-            has_next = len(rows) > PAGE_SIZE
-            results = rows[:PAGE_SIZE]
-    params = request.GET.copy()
-    params.pop("page", None)
+            page = page_of(request, access.person_search_for_user(user=user, query=query, request=request), PAGE_SIZE)
     return render(
         request,
         "people/person_search.html",
         {
             "form": form,
-            "results": results,
-            "searched": searched,
-            "page": page,
-            "has_next": has_next,
-            "query_string": params.urlencode(),
+            "results": page.rows if page else [],
+            "searched": page is not None,
+            "page": page.number if page else 1,
+            "has_next": page.has_next if page else False,
+            "query_string": page.query_string if page else "",
             "today": timezone.localdate(),
         },
     )
@@ -99,7 +81,7 @@ def person_register(request: HttpRequest) -> HttpResponse:
             try:
                 person = services.person_register(user=user, data=data, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"{person.full_name}さんを登録しました。")
                 return redirect("people:person-detail", pk=person.pk)
@@ -146,7 +128,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 user=user, person=person, decision=view.decision, data=form.to_input(), request=request
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "変更を保存しました。")
             return redirect("people:person-detail", pk=person.pk)
@@ -202,7 +184,7 @@ def household_create(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "世帯を登録しました。世帯員を追加できます。")
             return redirect("people:household-detail", pk=household.pk)
@@ -287,7 +269,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
                 merged_decision=other.decision, reason=form.cleaned_data["reason"], request=request,
             )  # fmt: skip
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"記録{other.person.pk}を統合しました。取り消すことができます。")
             return redirect("people:person-detail", pk=pk)
