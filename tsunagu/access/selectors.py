@@ -6,9 +6,11 @@ stranger learns nothing of a record's existence), and writes the audit entry for
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 
 from tsunagu.access.models import AccessGrant, Basis, Consent, ReviewStatus
@@ -25,7 +27,7 @@ from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.core.models import Role, User
 from tsunagu.people.models import Household, HouseholdMember, Person, PersonMerge
-from tsunagu.people.search import PersonQuery, person_condition
+from tsunagu.people.search import PersonConditions, PersonQuery, person_conditions
 
 
 def _person_base(user: User) -> QuerySet[Person]:
@@ -83,10 +85,50 @@ def person_get_for_user(*, user: User, pk: int, request: HttpRequest | None = No
     return PersonView(person=person, decision=decision)
 
 
-def person_search_for_user(*, user: User, query: PersonQuery, request: HttpRequest | None = None) -> QuerySet[Person]:
+class PersonSearchResults:
+    """The people a search finds, in reading order, fetched a slice at a time.
+
+    Two indexed queries — people by their own names, people by an alias — merged in Python; each stops
+    after the rows the page needs. Supports slicing, iteration (the first ``ITERATION_LIMIT``) and exists().
+    """
+
+    ITERATION_LIMIT = 1000
+    ORDER = ("kana_key", F("birth_date").asc(nulls_last=True), "pk")
+
+    def __init__(self, base: QuerySet[Person], conditions: PersonConditions | None):
+        self._base = base.select_related("district")
+        self._conditions = conditions
+
+    @staticmethod
+    def _key(person: Person) -> tuple:
+        return (person.kana_key, person.birth_date is None, person.birth_date or date.min, person.pk)
+
+    def _first(self, limit: int) -> list[Person]:
+        if self._conditions is None or limit <= 0:
+            return []
+        found = {p.pk: p for p in self._base.filter(self._conditions.main).order_by(*self.ORDER)[:limit]}
+        if self._conditions.alias_ids:
+            via_alias = self._base.filter(self._conditions.others, pk__in=self._conditions.alias_ids)
+            found.update((p.pk, p) for p in via_alias.order_by(*self.ORDER)[:limit])
+        return sorted(found.values(), key=self._key)[:limit]
+
+    def __getitem__(self, index: slice) -> list[Person]:
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.ITERATION_LIMIT
+        return self._first(stop)[start:stop]
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self._first(self.ITERATION_LIMIT))
+
+    def exists(self) -> bool:
+        return bool(self._first(1))
+
+
+def person_search_for_user(
+    *, user: User, query: PersonQuery, request: HttpRequest | None = None
+) -> PersonSearchResults:
     """People matching ``query`` among those the user may see. The search itself is audited with its terms."""
     if query.is_empty:
-        return Person.objects.none()
+        return PersonSearchResults(Person.objects.none(), None)
     audit_record(
         user=user,
         action=Action.SEARCH,
@@ -94,12 +136,8 @@ def person_search_for_user(*, user: User, query: PersonQuery, request: HttpReque
         terms=query.terms(),
         request=request,
     )
-    return (
-        person_list_for_user(user=user)
-        .filter(person_condition(query, municipality_id=user.municipality_id))
-        .select_related("district")
-        .order_by("kana_key", "birth_date", "pk")
-    )
+    conditions = person_conditions(query, municipality_id=user.municipality_id)
+    return PersonSearchResults(person_list_for_user(user=user), conditions)
 
 
 def household_list_for_user(*, user: User) -> QuerySet[Household]:

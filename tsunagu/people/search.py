@@ -78,32 +78,36 @@ def _name_fields_condition(words: list[str]) -> Q | None:
     return condition
 
 
-def name_condition(text: str, *, municipality_id: int) -> Q:
-    """Kana → prefix of the reading (of 氏名, or 氏 then 名 when two words); kanji → prefix of 氏 (and 名).
+@dataclass(frozen=True)
+class PersonConditions:
+    """A search split in two, so that each half can use its own index.
 
-    Aliases and former names (PersonName) are looked up first, as a short list of ids: an OR with a
-    subquery would stop the database walking the name index in order, which is what keeps a
-    two-character search fast on half a million people.
+    ``main`` matches the people's own names (and the other fields); ``alias_ids`` are people found
+    through an alias or former name, who must still meet ``others``. Joined by OR in one query, the two
+    would stop the database walking the name index in order and make it scan every person instead.
     """
+
+    main: Q
+    others: Q
+    alias_ids: list[int]
+
+
+def person_conditions(query: PersonQuery, *, municipality_id: int) -> PersonConditions:
     from tsunagu.people.models import PersonName
 
-    words = [w for w in re.split(r"\s+", unicodedata.normalize("NFKC", text).strip()) if w]
-    condition = _name_fields_condition(words) if words else None
-    if condition is None:
-        return Q(pk__in=[])
-    other_names = PersonName.objects.filter(condition, municipality_id=municipality_id)
-    alias_ids = list(other_names.values_list("person_id", flat=True)[:ALIAS_LIMIT])
-    return condition | Q(pk__in=alias_ids) if alias_ids else condition
-
-
-def person_condition(query: PersonQuery, *, municipality_id: int) -> Q:
-    condition = Q()
-    if query.name.strip():
-        condition &= name_condition(query.name, municipality_id=municipality_id)
+    others = Q()
     if query.birth_date:
-        condition &= Q(birth_date=query.birth_date)
+        others &= Q(birth_date=query.birth_date)
     if phone := phone_key(query.phone):
-        condition &= Q(phone_key=phone) | Q(phone2_key=phone)
+        others &= Q(phone_key=phone) | Q(phone2_key=phone)
     if query.resident_number.strip():
-        condition &= Q(resident_number=query.resident_number.strip())
-    return condition
+        others &= Q(resident_number=query.resident_number.strip())
+    if not query.name.strip():
+        return PersonConditions(main=others, others=others, alias_ids=[])
+    words = [w for w in re.split(r"\s+", unicodedata.normalize("NFKC", query.name).strip()) if w]
+    name = _name_fields_condition(words) if words else None
+    if name is None:
+        return PersonConditions(main=Q(pk__in=[]), others=others, alias_ids=[])
+    other_names = PersonName.objects.filter(name, municipality_id=municipality_id)
+    alias_ids = list(other_names.values_list("person_id", flat=True)[:ALIAS_LIMIT])
+    return PersonConditions(main=name & others, others=others, alias_ids=alias_ids)

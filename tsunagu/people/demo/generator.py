@@ -31,13 +31,15 @@ the end of ``demo_town_create``, inside its transaction, every installed app nam
     extend_demo_town(*, municipality: Municipality, rng: random.Random, as_of: date, people: int,
                      user: User) -> str
 
-is called once. ``people`` is the number of people just generated (to scale by), ``user`` the inactive
-system user the records are created by, and the return value one summary line, which is printed. An app
-without a ``demo`` module is skipped; any other import error propagates, so that a broken extension is
-not silently left out. Each extension gets its own ``random.Random``, seeded from the run's seed plus
-``zlib.crc32`` of the app name — stable across processes, unlike ``hash()`` — so that its records
-depend only on the seed and the date, and adding an extension changes neither the town nor the others.
-An extension writes in bulk and records one audit entry for what it made, as the town itself does.
+is called once, after the town's own audit entry. ``people`` is the number of people just generated (to
+scale by), ``user`` the inactive system user the records are created by, and the return value one summary
+line, which is printed. An app without a ``demo`` module, or whose module has no ``extend_demo_town``, is
+skipped; any other import error propagates, so that a broken extension is not silently left out.
+
+Each extension gets its own ``random.Random``, seeded from the run's seed plus ``zlib.crc32`` of the app
+name — stable across processes, unlike ``hash()`` — so that its records depend only on the seed and the
+date, and adding an extension changes neither the town nor the others. An extension writes in bulk and
+records one audit entry for what it made, as the town itself does.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ import sys
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import date
+from io import TextIOBase
 from itertools import accumulate
 from typing import Protocol, TextIO
 
@@ -204,7 +207,7 @@ def consent_takers(municipality: Municipality) -> dict[int, User]:
 
 @transaction.atomic
 def demo_town_create(
-    *, municipality: Municipality, scale: Scale, seed: int, as_of: date, stdout: TextIO | None = None
+    *, municipality: Municipality, scale: Scale, seed: int, as_of: date, stdout: TextIOBase | TextIO | None = None
 ) -> Totals:
     """Generate the town and write it in one transaction, with one audit entry for the whole run.
 

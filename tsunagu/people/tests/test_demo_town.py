@@ -3,6 +3,7 @@ and impossible to mistake for (or use to reach) real people."""
 
 import random
 import re
+import zlib
 from datetime import date, timedelta
 from io import StringIO
 
@@ -21,13 +22,15 @@ from tsunagu.core.demo import DEMO_ACCOUNTS, demo_accounts_create
 from tsunagu.core.japanese.kana import is_kana_reading, kana_search_key, normalize_kana_input
 from tsunagu.core.japanese.wareki import age_on
 from tsunagu.core.models import District, User
-from tsunagu.people.demo import names
+from tsunagu.people.demo import generator, names
 from tsunagu.people.demo.generator import (
     DEMO_DISTRICTS,
     DV_CARE_NOTE,
     SYSTEM_USERNAME,
     TOWN,
     Town,
+    demo_town_create,
+    demo_town_extensions,
     generate,
 )
 from tsunagu.people.models import Household, HouseholdMember, Person, PersonName, Relationship
@@ -43,6 +46,12 @@ PEOPLE = 600
 @pytest.fixture(autouse=True)
 def _demo_mode(settings):
     settings.DEMO_MODE = True
+
+
+@pytest.fixture(autouse=True)
+def _without_extensions(monkeypatch):
+    """These tests are about the people; other apps' demo records (the extension hook) have tests of their own."""
+    monkeypatch.setattr(generator, "demo_town_extensions", lambda: [])
 
 
 def run(*extra: str, seed: int = SEED) -> str:
@@ -331,3 +340,52 @@ def test_the_household_page_shows_members_with_wareki_birth_dates_and_ages(town,
     assert "昭和" in page and "歳" in page
     for member in household.members.select_related("person"):
         assert member.person.full_name in page
+
+
+# --- The extension hook: other apps add their records to the same run ---------------------------------------
+
+
+def test_each_extension_is_called_once_with_its_own_seeded_random_source_and_its_line_printed(kotoura, monkeypatch):
+    calls = []
+
+    def extend(*, municipality, rng, as_of, people, user):
+        calls.append((municipality, rng.random(), as_of, people, user.username, Person.objects.count()))
+        return "テスト: 追加しました"
+
+    monkeypatch.setattr(generator, "demo_town_extensions", lambda: [("tsunagu.example", extend)])
+    out = StringIO()
+    totals = demo_town_create(municipality=kotoura, scale=TOWN.with_people(PEOPLE), seed=SEED, as_of=AS_OF, stdout=out)
+    # Seeded from the run's seed and the app's name (crc32, the same in every process): reproducible.
+    expected = random.Random(SEED + zlib.crc32(b"tsunagu.example")).random()
+    assert calls == [(kotoura, expected, AS_OF, totals.people, SYSTEM_USERNAME, totals.people)]
+    assert out.getvalue() == "  テスト: 追加しました\n"
+
+
+def test_a_failing_extension_leaves_no_town_behind(kotoura, monkeypatch):
+    def extend(**kwargs):
+        raise RuntimeError("broken extension")
+
+    monkeypatch.setattr(generator, "demo_town_extensions", lambda: [("tsunagu.example", extend)])
+    with pytest.raises(RuntimeError, match="broken extension"):
+        demo_town_create(
+            municipality=kotoura, scale=TOWN.with_people(PEOPLE), seed=SEED, as_of=AS_OF, stdout=StringIO()
+        )
+    assert not Person.objects.exists()
+
+
+def test_extensions_are_found_in_other_tsunagu_apps_and_only_a_missing_demo_module_is_skipped(monkeypatch):
+    found = demo_town_extensions()
+    assert all(name.startswith("tsunagu.") and name != "tsunagu.people" and callable(f) for name, f in found)
+    # tsunagu.core has a demo module (the demo accounts) without an extension: not listed.
+    assert "tsunagu.core" not in [name for name, _ in found]
+
+    real_import = generator.importlib.import_module
+
+    def missing_inside(name, *args):
+        if name == "tsunagu.audit.demo":
+            raise ModuleNotFoundError("No module named 'faker'", name="faker")
+        return real_import(name, *args)
+
+    monkeypatch.setattr(generator.importlib, "import_module", missing_inside)
+    with pytest.raises(ModuleNotFoundError, match="faker"):
+        demo_town_extensions()

@@ -65,7 +65,9 @@ class Command(BaseCommand):
         assert isinstance(seed, int)
         started = time.monotonic()
         try:
-            totals = demo_town_create(municipality=municipality, scale=scale, seed=seed, as_of=as_of)
+            totals = demo_town_create(
+                municipality=municipality, scale=scale, seed=seed, as_of=as_of, stdout=self.stdout
+            )
         except DemoTownError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
