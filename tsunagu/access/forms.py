@@ -57,8 +57,12 @@ class EmergencyAccessForm(forms.Form):
     given_name_kana = KanaField(label=_("名（フリガナ）"), max_length=100, required=False)
     birth_date = WarekiDateField(label=_("生年月日"), required=False)
     resident_number = forms.CharField(label=_("宛名番号"), max_length=20, required=False)
+    # Checked before any lookup, so that the answer never tells whether someone exists without a reason.
     reason = forms.CharField(
-        label=_("緊急に閲覧する理由（生命・身体の危険など）"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("緊急に閲覧する理由（生命・身体の危険など）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
+        error_messages={"min_length": _("緊急に閲覧する理由を具体的に（10文字以上）書いてください。")},
     )
     hours = forms.IntegerField(label=_("閲覧期間（時間）"), min_value=1, max_value=EMERGENCY_MAX_HOURS, initial=24)
 

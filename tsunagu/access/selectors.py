@@ -158,6 +158,9 @@ class HouseholdView:
     visible_members: list[MemberView]
     hidden_member_count: int
     decision: AccessDecision
+    # True when a member's address is protected (DV) and the user may not see it: the household's
+    # address would give it away.
+    address_hidden: bool = False
 
 
 def household_get_for_user(
@@ -183,11 +186,15 @@ def household_get_for_user(
     strongest = min((v.decision for v in visible), key=lambda d: BASIS_PRIORITY.index(Basis(d.strongest.basis)))
     if audit:
         _audit_read(user, strongest, household, None, request, f"世帯の記録を閲覧（世帯員{len(visible)}名）")
+    address_hidden = any(
+        m.person.address_protected and not decisions[m.person_id].may_see_protected_address for m in members
+    )
     return HouseholdView(
         household=household,
         visible_members=visible,
         hidden_member_count=len(members) - len(visible),
         decision=strongest,
+        address_hidden=address_hidden,
     )
 
 

@@ -282,7 +282,16 @@ def emergency_person_lookup(
         condition = Q(kana_key=kana_key, birth_date=birth_date)
     else:
         raise AccessError("氏名（フリガナ）と生年月日、または宛名番号を入力してください。")
-    return list(Person.objects.filter(condition, municipality_id=user.municipality_id, merged_into__isnull=True)[:2])
+    found = list(Person.objects.filter(condition, municipality_id=user.municipality_id, merged_into__isnull=True)[:2])
+    # Every lookup is recorded, found or not: it is a search across records the user may not see.
+    audit_record(
+        user=user,
+        action=Action.SEARCH,
+        summary=f"緊急時の照会（該当{len(found)}件{'以上' if len(found) > 1 else ''}）",
+        terms={"kana_key": kana_key, "birth_date": birth_date, "resident_number": resident_number.strip()},
+        basis=Basis.EMERGENCY,
+    )
+    return found
 
 
 @transaction.atomic

@@ -50,18 +50,20 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "access/consent_form.html", {"form": form, "person": view.person})
 
 
-def _consent_for_user(user: User, pk: int) -> tuple[Consent, selectors.PersonView]:
+def _consent_for_user(user: User, pk: int, request: HttpRequest) -> tuple[Consent, selectors.PersonView]:
     consent = Consent.objects.filter(pk=pk, municipality_id=user.municipality_id).only("person_id").first()
     if consent is None:
         raise Http404
-    view = selectors.person_get_for_user(user=user, pk=consent.person_id, audit=False)
+    view = selectors.person_get_for_user(
+        user=user, pk=consent.person_id, request=request, audit=request.method == "GET"
+    )
     return selectors.consents_of_person(person=view.person).get(pk=pk), view
 
 
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    consent, view = _consent_for_user(user, pk)
+    consent, view = _consent_for_user(user, pk, request)
     if not view.decision.may_edit:
         raise Http404
     form = ConsentWithdrawForm(request.POST or None)

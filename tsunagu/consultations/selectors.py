@@ -53,13 +53,15 @@ def consultation_get_for_user(
 
 def referrals_visible(user: User) -> QuerySet[Referral]:
     organization_ids = casework_organization_ids(user)
+    # The receiver reads a referral on its legal basis: the 支援会議, or a consent that still stands.
+    basis_stands = Q(basis="art106_6") | Q(consent__withdrawn_on__isnull=True)
     return Referral.objects.filter(municipality_id=user.municipality_id).filter(
-        Q(to_organization_id__in=organization_ids)
+        (Q(to_organization_id__in=organization_ids) & basis_stands)
         | case_record_visible(user, organization_field="from_organization", person_field="consultation__person")
     )
 
 
-def referral_get_for_user(*, user: User, pk: int) -> Referral:
+def referral_get_for_user(*, user: User, pk: int, request: HttpRequest | None = None, audit: bool = True) -> Referral:
     referral = (
         referrals_visible(user)
         .select_related("consultation", "consultation__person", "from_organization", "to_organization", "consent")
@@ -68,6 +70,16 @@ def referral_get_for_user(*, user: User, pk: int) -> Referral:
     )
     if referral is None:
         raise Http404
+    if audit:
+        audit_record(
+            user=user,
+            action=Action.READ,
+            obj=referral,
+            person_id=referral.consultation.person_id,
+            summary="つなぎの記録を閲覧",
+            basis=referral.basis,
+            request=request,
+        )
     return referral
 
 
@@ -108,7 +120,8 @@ def consultation_list_for_user(*, user: User, filters: ConsultationFilters) -> Q
     if filters.issue:
         qs = qs.filter(issues__id=filters.issue)
     if filters.district:
-        qs = qs.filter(person__district_id=filters.district)
+        # A protected (DV) person's district is not to be found out by filtering either.
+        qs = qs.filter(person__district_id=filters.district, person__address_protected=False)
     if filters.staff:
         qs = qs.filter(staff_id=filters.staff)
     zone = timezone.get_current_timezone()
@@ -128,6 +141,7 @@ def referrals_waiting_for_user(*, user: User) -> QuerySet[Referral]:
             to_organization_id__in=casework_organization_ids(user),
             status=ReferralStatus.SENT,
         )
+        .filter(Q(basis="art106_6") | Q(consent__withdrawn_on__isnull=True))
         .select_related("from_organization", "to_organization", "consultation", "consultation__person")
         .order_by("due_on", "id")
     )

@@ -307,6 +307,10 @@ def _receiver(user: User, referral: Referral) -> Organization:
 def referral_accept(*, user: User, referral: Referral, request: HttpRequest | None = None) -> Referral:
     """The receiving organisation accepts; it is then granted access to the person on the referral's basis."""
     receiver = _receiver(user, referral)
+    if referral.basis == ReferralBasis.CONSENT and (referral.consent is None or referral.consent.withdrawn_on):
+        raise ConsultationError(
+            "本人同意が撤回されたため、このつなぎは受理できません。つないだ機関に連絡してください。"
+        )
     referral.status, referral.responded_by, referral.responded_at = ReferralStatus.ACCEPTED, user, timezone.now()
     referral.save(update_fields=["status", "responded_by", "responded_at"])
     audit_record(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagu.access import selectors as access
-from tsunagu.access.policy import casework_organization_ids
+from tsunagu.access.policy import casework_organization_ids, decisions_for
 from tsunagu.consultations import selectors, services
 from tsunagu.consultations.defaults import issues_ensure, routing_rules_ensure
 from tsunagu.consultations.forms import (
@@ -147,9 +147,16 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _suggestions(consultation: Consultation) -> Any:
+def _visible_members(user: User, household_id: int) -> list[HouseholdMember]:
+    """Members the user may see: a suggestion must not reveal a hidden member (e.g. "a child under 6")."""
+    members = list(HouseholdMember.objects.filter(household_id=household_id).select_related("person"))
+    decisions = decisions_for(user, [m.person_id for m in members])
+    return [m for m in members if decisions[m.person_id].allowed]
+
+
+def _suggestions(user: User, consultation: Consultation) -> Any:
     routing_rules_ensure(consultation.municipality)
-    household_members = list(consultation.household.members.select_related("person")) if consultation.household else []
+    household_members = _visible_members(user, consultation.household_id) if consultation.household_id else []
     data = routing_input_for(
         consultation.person,
         household_members,
@@ -188,7 +195,7 @@ def _detail(request: HttpRequest, user: User, consultation: Consultation, referr
         {
             "consultation": consultation,
             "own": own,
-            "routing": _suggestions(consultation) if own else None,
+            "routing": _suggestions(user, consultation) if own else None,
             "referrals": referrals,
             "notes": notes,
             "referral_form": referral_form,
@@ -233,7 +240,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    referral = selectors.referral_get_for_user(user=user, pk=pk)
+    referral = selectors.referral_get_for_user(user=user, pk=pk, request=request)
     receiving = referral.to_organization_id in casework_organization_ids(user)
     return render(
         request,
@@ -245,7 +252,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def referral_respond(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    referral = selectors.referral_get_for_user(user=user, pk=pk)
+    referral = selectors.referral_get_for_user(user=user, pk=pk, audit=False)
     try:
         if request.POST.get("action") == "accept":
             services.referral_accept(user=user, referral=referral, request=request)
@@ -336,7 +343,7 @@ def suggestions_preview(request: HttpRequest) -> HttpResponse:
         household_id = request.GET.get("household", "")
         memberships = access.households_of_person(user=user, person=person)
         if household_id.isdigit() and any(m.household_id == int(household_id) for m in memberships):
-            members = list(HouseholdMember.objects.filter(household_id=int(household_id)).select_related("person"))
+            members = _visible_members(user, int(household_id))
     routing_rules_ensure(user.municipality)
     organization_id = casework_organization_ids(user)[0]
     routing = suggest(

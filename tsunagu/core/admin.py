@@ -41,6 +41,8 @@ class TsunaguAdminSite(admin.AdminSite):
 
 site = TsunaguAdminSite(name="tsunagu-admin")
 
+SECRET_FIELDS = frozenset({"password", "password1", "password2", "usable_password"})
+
 
 class MunicipalityScopedAdmin(admin.ModelAdmin):
     """Rows of the administrator's own municipality only; new rows belong to it; nothing is deleted."""
@@ -78,14 +80,19 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:
             obj.municipality_id = request.user.municipality_id  # type: ignore[union-attr]
-        before = {name: form.initial.get(name) for name in form.changed_data} if change else {}
+        # A password is never written to the log, only the fact that one was set.
+        changed = [name for name in form.changed_data if name not in SECRET_FIELDS]
+        before = {name: form.initial.get(name) for name in changed} if change else {}
         super().save_model(request, obj, form, change)
+        changes = changes_between(before, {name: form.cleaned_data.get(name) for name in changed})
+        if any(name in SECRET_FIELDS for name in form.changed_data):
+            changes["password"] = ["", "（設定）"]
         audit_record(
             user=request.user,  # type: ignore[arg-type]
             action=Action.UPDATE if change else Action.CREATE,
             obj=obj,
             summary=f"管理画面で{obj._meta.verbose_name}を{'変更' if change else '登録'}: {obj}",
-            changes=changes_between(before, {name: form.cleaned_data.get(name) for name in form.changed_data}),
+            changes=changes,
             request=request,
         )
 
@@ -120,7 +127,11 @@ class MembershipInline(admin.TabularInline):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_administrator(request.user)
 
-    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Nobody both assigns a role and uses it: an administrator's own memberships are changed by another.
+        return is_administrator(request.user) and obj != request.user
+
+    has_add_permission = has_delete_permission = has_change_permission
 
 
 @admin.register(User, site=site)

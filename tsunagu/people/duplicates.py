@@ -50,7 +50,9 @@ def likely_duplicates(*, visible: QuerySet[Person], data: PersonInput) -> list[C
     family_key = kana_search_key(family_kana)
     address = _address_key(data.address)
     if family_key and address:
-        for person in visible.filter(family_kana_key=family_key).exclude(address="")[: LIMIT * 5]:
+        # Never against a protected (DV) address: a guessed address must not be confirmed.
+        candidates = visible.filter(family_kana_key=family_key, address_protected=False).exclude(address="")
+        for person in candidates[: LIMIT * 5]:
             other = _address_key(person.address)
             if other and (other.startswith(address) or address.startswith(other)):
                 people[person.pk] = person

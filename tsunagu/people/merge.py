@@ -50,8 +50,12 @@ def person_merge(
 ) -> PersonMerge:  # fmt: skip
     """Merge ``merged`` into ``kept``. Both were fetched through the access core; the user supervises."""
     _supervisor(user)
-    if not (kept_decision.allowed and merged_decision.allowed):
-        raise PeopleError("閲覧できない記録は統合できません。")
+    if not (kept_decision.may_see_protected_address and merged_decision.may_see_protected_address):
+        # A merge moves every agency's grants onto the kept record: only a supervisor of an agency that
+        # holds both records as its own may decide that, never one that reads them through a meeting.
+        raise PeopleError(
+            "統合できるのは、自機関の記録どうしだけです（他機関の記録は、その機関の監督者に依頼してください）。"
+        )
     if kept.pk == merged.pk:
         raise PeopleError("同じ記録どうしは統合できません。")
     if kept.merged_into_id or merged.merged_into_id:

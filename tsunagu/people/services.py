@@ -114,6 +114,19 @@ def _apply(person: Person, values: dict[str, Any]) -> None:
     person.phone2_key = phone_key(person.phone2)
 
 
+# A protected (DV) address must not travel into the audit log either, where auditors read it: the log
+# keeps that these fields changed, not their values.
+PROTECTED_FIELDS = ("postal_code", "address", "district", "care_notes")
+
+
+def _for_audit(changes: dict[str, list[Any]], *, protected: bool) -> dict[str, list[Any]]:
+    if not protected:
+        return changes
+    return {
+        name: ["（非開示）", "（非開示）"] if name in PROTECTED_FIELDS else values for name, values in changes.items()
+    }
+
+
 def _resident_number_taken(values: dict[str, Any], municipality_id: int, exclude_pk: int | None) -> bool:
     if not values["resident_number"]:
         return False
@@ -132,7 +145,9 @@ def person_register(
     values = _normalised(data)
     errors = _person_errors(values, user.municipality_id)
     if _resident_number_taken(values, user.municipality_id, None):
-        errors.setdefault("resident_number", []).append("この宛名番号の方はすでに登録されています。")
+        errors.setdefault("resident_number", []).append(
+            "この宛名番号は使用できません。同じ方の記録があれば、監督者に名寄せを相談してください。"
+        )
     if errors:
         raise PeopleError(errors)
     person = Person(municipality_id=user.municipality_id, registered_by=organization, created_by=user)
@@ -145,7 +160,10 @@ def person_register(
         obj=person,
         person_id=person.pk,
         summary=f"本人を登録: {person.full_name}",
-        changes=changes_between({}, {k: v for k, v in values.items() if v not in ("", None, False)}),
+        changes=_for_audit(
+            changes_between({}, {k: v for k, v in values.items() if v not in ("", None, False)}),
+            protected=person.address_protected,
+        ),
         basis=Basis.OWN_RECORD,
         basis_source="registration",
         request=request,
@@ -180,7 +198,9 @@ def person_update(
             values[name] = getattr(person, name)
     errors = _person_errors(values, person.municipality_id)
     if _resident_number_taken(values, person.municipality_id, person.pk):
-        errors.setdefault("resident_number", []).append("この宛名番号の方はすでに登録されています。")
+        errors.setdefault("resident_number", []).append(
+            "この宛名番号は使用できません。同じ方の記録があれば、監督者に名寄せを相談してください。"
+        )
     if errors:
         raise PeopleError(errors)
     before = {name: getattr(person, name) for name in values}
@@ -197,7 +217,7 @@ def person_update(
         obj=person,
         person_id=person.pk,
         summary=f"本人の記録を変更: {', '.join(changes)}"[:300],
-        changes=changes,
+        changes=_for_audit(changes, protected=person.address_protected or before["address_protected"]),
         basis=grant.basis,
         basis_source=grant.source,
         request=request,

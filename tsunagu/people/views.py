@@ -279,7 +279,8 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
         data = services.PersonInput(
             family_name=person.family_name, family_name_kana=person.family_name_kana,
             given_name_kana=person.given_name_kana, birth_date=person.birth_date, phone=person.phone,
-            phone2=person.phone2, resident_number=person.resident_number, address=person.address,
+            phone2=person.phone2, resident_number=person.resident_number,
+            address=person.address if kept.decision.may_see_protected_address else "",
         )  # fmt: skip
         visible = access.person_list_for_user(user=user).exclude(pk=pk)
         candidates = likely_duplicates(visible=visible, data=data)

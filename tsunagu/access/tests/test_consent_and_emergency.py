@@ -167,3 +167,24 @@ def test_a_supervisor_rejecting_an_emergency_access_ends_it(client, personas):
     assert grant.review_status == ReviewStatus.REJECTED and grant.revoked_at is not None
     client.force_login(personas.coordinator)
     assert client.get(url).status_code == 404
+
+
+def test_an_emergency_lookup_says_nothing_without_a_reason_and_every_lookup_is_logged(client, personas):
+    register(personas.caseworker_a, resident_number="0000012345")
+    client.force_login(personas.caseworker_b)
+    answers = [
+        client.post(
+            reverse("access:emergency-access"), {"resident_number": number, "reason": "急ぎ", "hours": 1}
+        ).content.decode()
+        for number in ("0000012345", "0000099999")
+    ]
+    for answer in answers:
+        assert "10文字以上" in answer
+        assert "見つかりません" not in answer
+    assert not AuditEntry.objects.filter(action=Action.SEARCH, basis=Basis.EMERGENCY).exists()
+    client.post(
+        reverse("access:emergency-access"),
+        {"resident_number": "0000099999", "reason": "安否確認のため緊急に確認する", "hours": 1},
+    )
+    logged = AuditEntry.objects.get(action=Action.SEARCH, basis=Basis.EMERGENCY)
+    assert logged.terms["resident_number"] == "0000099999"

@@ -276,3 +276,26 @@ def test_the_household_timeline_shows_every_visible_members_records(client, pers
     assert shared.count('data-kind="consultation"') == 1
     client.force_login(personas.caseworker_b)
     assert client.get(reverse("consultations:household-timeline", args=[household.pk])).status_code == 404
+
+
+def test_a_referral_whose_consent_was_withdrawn_cannot_be_accepted_or_read_by_the_receiver(
+    client, personas, household_8050
+):
+    from tsunagu.access.services import consent_withdraw
+
+    mother, _, household, consent = household_8050
+    client.force_login(personas.caseworker_a)
+    intake(client, personas.town, mother, household, consent)
+    consultation = Consultation.objects.get()
+    client.post(reverse("consultations:referral-create", args=[consultation.pk]), {
+        "to_organization": org("福祉あんしん課").pk, "basis": "consent", "reason": "家計の相談",
+        "shared_information": "収入状況", "due_on": (timezone.localdate() + timedelta(days=7)).isoformat()})  # fmt: skip
+    referral = Referral.objects.get()
+    consent_withdraw(user=personas.caseworker_a, consent=consent, withdrawn_on=timezone.localdate())
+    client.force_login(personas.coordinator)
+    assert client.get(reverse("consultations:referral-detail", args=[referral.pk])).status_code == 404
+    assert f'data-referral="{referral.pk}"' not in client.get(reverse("consultations:inbox")).content.decode()
+    client.post(reverse("consultations:referral-respond", args=[referral.pk]), {"action": "accept"})
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SENT
+    assert not AccessGrant.objects.active().filter(person=mother, organization=org("福祉あんしん課")).exists()

@@ -48,7 +48,9 @@ def test_administrator_adds_a_user_with_a_role_and_it_is_audited(client, persona
     assert user.municipality == personas.town
     membership = Membership.objects.get(user=user)
     assert (membership.organization, membership.role, membership.municipality) == (shakyo, "caseworker", personas.town)
-    assert AuditEntry.objects.filter(action=Action.CREATE, model="core.user", object_id=str(user.pk)).exists()
+    entry = AuditEntry.objects.get(action=Action.CREATE, model="core.user", object_id=str(user.pk))
+    assert "a-long-enough-passphrase" not in str(entry.changes)
+    assert entry.changes["password"] == ["", "（設定）"]
 
 
 @pytest.mark.browser

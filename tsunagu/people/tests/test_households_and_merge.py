@@ -139,6 +139,19 @@ def test_a_supervisor_merges_a_duplicate_and_undoes_it_keeping_every_link(client
     consent_record(user=personas.caseworker_a, person=mother, data=ConsentInput(
         purpose="支援", method=ConsentMethod.ORAL, given_on=date(2025, 5, 1),
         organizations=[Organization.objects.get(name="福祉あんしん課")]))  # fmt: skip
+    client.force_login(personas.supervisor)
+    # Seen only through a consent, the mother's record is not the supervisor's to merge.
+    refused = client.post(
+        reverse("people:person-merge", args=[mother.pk]), {"other": duplicate.pk, "reason": "同一人物"}
+    )
+    assert "統合できるのは、自機関の記録どうしだけです" in refused.content.decode()
+    assert duplicate.__class__.objects.get(pk=duplicate.pk).merged_into is None
+    # The town division holds the resident register: her record is its own record too.
+    from tsunagu.access.models import Basis
+    from tsunagu.access.services import grant_create
+
+    grant_create(organization=Organization.objects.get(name="福祉あんしん課"), person=mother, basis=Basis.OWN_RECORD,
+                 source="resident-register", granted_by=None)  # fmt: skip
     before_mother, before_duplicate = links_of(mother), links_of(duplicate)
 
     client.force_login(personas.caseworker_a)
@@ -165,3 +178,24 @@ def test_a_supervisor_merges_a_duplicate_and_undoes_it_keeping_every_link(client
     assert links_of(duplicate) == before_duplicate
     assert client.get(reverse("people:person-detail", args=[duplicate.pk])).status_code == 200
     assert AuditEntry.objects.filter(action=Action.UNMERGE).count() == 2
+
+
+def test_a_protected_members_address_is_not_given_away_by_the_household_or_the_log(client, personas):
+    from tsunagu.audit.models import AuditEntry
+
+    mother = register(personas.caseworker_a, family_name="川本", given_name="美和", family_name_kana="カワモト",
+                      given_name_kana="ミワ", address_protected=True, care_notes="DV被害のため住所非開示")  # fmt: skip
+    child = register(personas.caseworker_a, family_name="川本", given_name="陽", family_name_kana="カワモト",
+                     given_name_kana="ヒナタ", birth_date=date(2019, 4, 2))  # fmt: skip
+    household = household_of(personas.caseworker_a, (mother, Relationship.HEAD), (child, Relationship.CHILD))
+    household.address = "鳥取県東伯郡琴浦町大字徳万591番地2"
+    household.save()
+    consent_record(user=personas.caseworker_a, person=child, data=ConsentInput(
+        purpose="子育て支援", method=ConsentMethod.WRITTEN, given_on=date(2025, 5, 1),
+        organizations=[Organization.objects.get(name="相談支援センターサポートりんくす")]))  # fmt: skip
+    client.force_login(personas.caseworker_b)
+    page = client.get(reverse("people:household-detail", args=[household.pk])).content.decode()
+    assert "徳万" not in page and "非開示（登録機関のみ閲覧できます）" in page
+    created = AuditEntry.objects.get(action=Action.CREATE, person_id=mother.pk, model="people.person")
+    assert "徳万" not in str(created.changes) and "DV被害" not in str(created.changes)
+    assert created.changes["address"] == ["（非開示）", "（非開示）"]
