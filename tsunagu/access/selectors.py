@@ -26,7 +26,7 @@ from tsunagu.access.policy import (
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.core.models import Role, User
-from tsunagu.people.models import Household, HouseholdMember, Person, PersonMerge
+from tsunagu.people.models import Household, HouseholdMember, Person, PersonMerge, PersonName
 from tsunagu.people.search import PersonConditions, PersonQuery, person_conditions
 
 
@@ -95,9 +95,20 @@ class PersonSearchResults:
     ITERATION_LIMIT = 1000
     ORDER = ("kana_key", F("birth_date").asc(nulls_last=True), "pk")
 
-    def __init__(self, base: QuerySet[Person], conditions: PersonConditions | None):
+    def __init__(
+        self, base: QuerySet[Person], conditions: PersonConditions | None, names: QuerySet[PersonName] | None = None
+    ):
         self._base = base.select_related("district")
         self._conditions = conditions
+        self._names = names  # the other names of people the user may see
+
+    def _alias_person_ids(self, limit: int) -> list[int]:
+        # The first ``limit`` matching other names, in their readings' order: a page never needs more,
+        # and a short list keeps the second query as fast as the first.
+        if self._conditions is None or self._conditions.alias is None or self._names is None:
+            return []
+        names = self._names.filter(self._conditions.alias).order_by("kana_key", "pk")
+        return list(dict.fromkeys(names.values_list("person_id", flat=True)[:limit]))
 
     @staticmethod
     def _key(person: Person) -> tuple:
@@ -107,8 +118,8 @@ class PersonSearchResults:
         if self._conditions is None or limit <= 0:
             return []
         found = {p.pk: p for p in self._base.filter(self._conditions.main).order_by(*self.ORDER)[:limit]}
-        if self._conditions.alias_ids:
-            via_alias = self._base.filter(self._conditions.others, pk__in=self._conditions.alias_ids)
+        if alias_ids := self._alias_person_ids(limit):
+            via_alias = self._base.filter(self._conditions.others, pk__in=alias_ids)
             found.update((p.pk, p) for p in via_alias.order_by(*self.ORDER)[:limit])
         return sorted(found.values(), key=self._key)[:limit]
 
@@ -137,7 +148,10 @@ def person_search_for_user(
         request=request,
     )
     conditions = person_conditions(query, municipality_id=user.municipality_id)
-    return PersonSearchResults(person_list_for_user(user=user), conditions)
+    names = PersonName.objects.filter(municipality_id=user.municipality_id, person__merged_into__isnull=True).filter(
+        visible_person(user, person_field="person_id")
+    )
+    return PersonSearchResults(person_list_for_user(user=user), conditions, names)
 
 
 def household_list_for_user(*, user: User) -> QuerySet[Household]:

@@ -19,8 +19,6 @@ from django.db.models import Q
 from tsunagu.core.japanese.kana import is_kana_reading, kana_search_key
 
 _DIGITS = re.compile(r"\d+")
-# More people than this sharing an alias prefix is not a name search any more; the main names still match.
-ALIAS_LIMIT = 500
 
 
 def phone_key(text: str) -> str:
@@ -82,19 +80,17 @@ def _name_fields_condition(words: list[str]) -> Q | None:
 class PersonConditions:
     """A search split in two, so that each half can use its own index.
 
-    ``main`` matches the people's own names (and the other fields); ``alias_ids`` are people found
-    through an alias or former name, who must still meet ``others``. Joined by OR in one query, the two
-    would stop the database walking the name index in order and make it scan every person instead.
+    ``main`` matches the people's own names (and the other fields); ``alias`` matches aliases and former
+    names (PersonName), whose people must still meet ``others``. Joined by OR in one query, the two would
+    stop the database walking the name index in order and make it scan every person instead.
     """
 
     main: Q
     others: Q
-    alias_ids: list[int]
+    alias: Q | None
 
 
 def person_conditions(query: PersonQuery, *, municipality_id: int) -> PersonConditions:
-    from tsunagu.people.models import PersonName
-
     others = Q()
     if query.birth_date:
         others &= Q(birth_date=query.birth_date)
@@ -103,11 +99,9 @@ def person_conditions(query: PersonQuery, *, municipality_id: int) -> PersonCond
     if query.resident_number.strip():
         others &= Q(resident_number=query.resident_number.strip())
     if not query.name.strip():
-        return PersonConditions(main=others, others=others, alias_ids=[])
+        return PersonConditions(main=others, others=others, alias=None)
     words = [w for w in re.split(r"\s+", unicodedata.normalize("NFKC", query.name).strip()) if w]
     name = _name_fields_condition(words) if words else None
     if name is None:
-        return PersonConditions(main=Q(pk__in=[]), others=others, alias_ids=[])
-    other_names = PersonName.objects.filter(name, municipality_id=municipality_id)
-    alias_ids = list(other_names.values_list("person_id", flat=True)[:ALIAS_LIMIT])
-    return PersonConditions(main=name & others, others=others, alias_ids=alias_ids)
+        return PersonConditions(main=Q(pk__in=[]), others=others, alias=None)
+    return PersonConditions(main=name & others, others=others, alias=name)
