@@ -9,7 +9,6 @@ membership as well. Everything else — pages, API, search, exports — asks thi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -51,10 +50,6 @@ def casework_organization_ids(user: User) -> list[int]:
     return sorted({m.organization_id for m in casework_memberships(user)})
 
 
-def has_role(user: User, role: Role) -> bool:
-    return Membership.objects.filter(user=user, municipality_id=user.municipality_id, role=role).exists()
-
-
 def active_grants_for_user(user: User) -> QuerySet[AccessGrant]:
     """Every active grant held by the organisations the user does casework for."""
     return AccessGrant.objects.active().filter(
@@ -69,11 +64,6 @@ def visible_person(user: User, person_field: str = "pk") -> Exists:
             person_id=OuterRef(person_field), organization_id__in=casework_organization_ids(user)
         )
     )
-
-
-def visible_person_ids(user: User) -> QuerySet[AccessGrant, Any]:
-    """A subquery of the ids of the people the user may see (use with ``pk__in``)."""
-    return active_grants_for_user(user).values("person_id")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from tsunagu.access.policy import (
     decide,
     decisions_for,
     visible_person,
-    visible_person_ids,
 )
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
@@ -152,12 +151,6 @@ def person_search_for_user(
         visible_person(user, person_field="person_id")
     )
     return PersonSearchResults(person_list_for_user(user=user), conditions, names)
-
-
-def household_list_for_user(*, user: User) -> QuerySet[Household]:
-    """Households with at least one member the user may see."""
-    members = HouseholdMember.objects.filter(person_id__in=visible_person_ids(user)).values("household_id")
-    return Household.objects.filter(municipality_id=user.municipality_id, pk__in=members)  # used for small sets
 
 
 @dataclass(frozen=True)

@@ -61,14 +61,13 @@ class ConsultationForm(forms.Form):
     outcome_note = forms.CharField(label=_("対応の内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(
-        self, *args: Any, user: User, programs: Any, issues: list[ConsultationIssue], person: Person | None,
+        self, *args: Any, user: User, programs: Any, issues: Any, person: Person | None,
         households: list[Household], consents: list[Consent], **kwargs: Any,
     ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self._set("program", programs)
-        issue_ids = [i.pk for i in issues]
-        self._set("issues", ConsultationIssue.objects.filter(pk__in=issue_ids).order_by("order"))
-        self._set("main_issue", ConsultationIssue.objects.filter(pk__in=issue_ids).order_by("order"))
+        self._set("issues", issues)
+        self._set("main_issue", issues)
         self._set("household", Household.objects.filter(pk__in=[h.pk for h in households]))
         self._set("consent", Consent.objects.filter(pk__in=[c.pk for c in consents]))
         if person is None:

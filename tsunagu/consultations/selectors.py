@@ -15,7 +15,8 @@ from django.utils import timezone
 from tsunagu.access.policy import case_record_visible, casework_organization_ids
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
-from tsunagu.consultations.models import CaseNote, Consultation, Referral, ReferralStatus
+from tsunagu.consultations.defaults import issues_ensure
+from tsunagu.consultations.models import CaseNote, Consultation, ConsultationIssue, Referral, ReferralStatus
 from tsunagu.core.models import User
 from tsunagu.people.models import Household, Person
 
@@ -252,3 +253,9 @@ def timeline_for_household(
         request=request,
     )
     return timeline
+
+
+def issue_list_for_user(*, user: User) -> QuerySet[ConsultationIssue]:
+    """The municipality's active 相談内容 items, in order (the defaults are loaded on first use)."""
+    issues_ensure(user.municipality)
+    return ConsultationIssue.objects.filter(municipality_id=user.municipality_id, is_active=True).order_by("order")

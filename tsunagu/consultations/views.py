@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tsunagu.access import selectors as access
 from tsunagu.access.policy import casework_organization_ids, decisions_for
 from tsunagu.consultations import selectors, services
-from tsunagu.consultations.defaults import issues_ensure, routing_rules_ensure
+from tsunagu.consultations.defaults import routing_rules_ensure
 from tsunagu.consultations.forms import (
     CaseNoteForm,
     ConsultationFilterForm,
@@ -53,9 +53,10 @@ def _user(request: HttpRequest) -> User:
 def inbox(request: HttpRequest) -> HttpResponse:
     """相談・つなぎの一覧: new consultations, referrals waiting on each side, next steps this week."""
     user = _user(request)
-    issues = issues_ensure(user.municipality)
     programs = program_list_for_user(user=user)
-    form = ConsultationFilterForm(request.GET or None, user=user, programs=programs, issues=issues_queryset(issues))
+    form = ConsultationFilterForm(
+        request.GET or None, user=user, programs=programs, issues=selectors.issue_list_for_user(user=user)
+    )
     filters = selectors.ConsultationFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -87,12 +88,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def issues_queryset(issues: list) -> Any:
-    from tsunagu.consultations.models import ConsultationIssue
-
-    return ConsultationIssue.objects.filter(pk__in=[i.pk for i in issues]).order_by("order")
-
-
 @require_http_methods(["GET", "POST"])
 def consultation_create(request: HttpRequest) -> HttpResponse:
     """相談受付・申込票: for a person the user may see (?person=) or anonymous."""
@@ -107,7 +102,7 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         )
         households = [m.household for m in access.households_of_person(user=user, person=person_view.person)]
         consents = [c for c in access.consents_of_person(person=person_view.person) if c.withdrawn_on is None]
-    issues = issues_ensure(user.municipality)
+    issues = selectors.issue_list_for_user(user=user)
     programs = program_list_for_user(user=user)
     form = ConsultationForm(
         request.POST or None, user=user, programs=programs, issues=issues,
@@ -333,7 +328,7 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 def suggestions_preview(request: HttpRequest) -> HttpResponse:
     """The intake form asks (htmx) for routing suggestions as issues are ticked, before anything is saved."""
     user = _user(request)
-    issues = {str(i.pk): i for i in issues_ensure(user.municipality)}
+    issues = {str(i.pk): i for i in selectors.issue_list_for_user(user=user)}
     codes = [issues[i].code for i in request.GET.getlist("issues") if i in issues]
     person = None
     members: list = []

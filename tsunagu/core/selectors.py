@@ -5,17 +5,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tsunagu.core.models import Membership, Role, User
+from tsunagu.core.models import Membership, User
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, municipality=user.municipality).select_related(
         "organization", "organization__division"
     )
-
-
-def user_has_role(*, user: User, roles: set[Role]) -> bool:
-    return any(m.role in roles for m in memberships_for_user(user=user))
 
 
 def two_factor_required_for_user(*, user: User) -> bool:
