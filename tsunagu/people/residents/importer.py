@@ -1,0 +1,59 @@
+"""The entry points: ``import_target`` finds the municipality and organisation, ``import_residents`` loads a file."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import IntegrityError, transaction
+
+from tsunagu.core.models import Municipality, Organization
+from tsunagu.people.residents.matching import plan_import
+from tsunagu.people.residents.reading import read_register
+from tsunagu.people.residents.report import ImportResult, ResidentImportError
+from tsunagu.people.residents.writer import write_plan
+
+
+def import_target(*, organization_name: str, municipality_code: str = "") -> tuple[Municipality, Organization]:
+    """The municipality (by code; the only one when none is given) and its organisation (by name)."""
+    if municipality_code:
+        municipality = Municipality.objects.filter(code=municipality_code.strip()).first()
+        if municipality is None:
+            raise ResidentImportError(f"全国地方公共団体コード {municipality_code} の自治体は登録されていません。")
+    else:
+        municipalities = list(Municipality.objects.order_by("code")[:2])
+        if len(municipalities) != 1:
+            raise ResidentImportError(
+                "自治体が一つに決まりません。--municipality で全国地方公共団体コードを指定してください。"
+            )
+        municipality = municipalities[0]
+    organization = Organization.objects.filter(municipality=municipality, name=organization_name.strip()).first()
+    if organization is None:
+        raise ResidentImportError(f"機関「{organization_name}」は{municipality.name}の機関にありません。")
+    return municipality, organization
+
+
+def import_residents(
+    *, data: bytes, municipality: Municipality, organization: Organization, dry_run: bool = False,
+    source_name: str = "",
+) -> ImportResult:  # fmt: skip
+    """Validate the whole file, then load it in one transaction (or, with ``dry_run``, only count).
+
+    Raises ``ResidentImportError`` listing every problem; nothing is written then.
+    """
+    if organization.municipality_id != municipality.pk:
+        raise ResidentImportError(f"機関「{organization.name}」は{municipality.name}の機関ではありません。")
+    register = read_register(data)
+    if dry_run:
+        return plan_import(register, municipality, organization, lock=False).result(dry_run=True)
+    try:
+        with transaction.atomic():
+            plan = plan_import(register, municipality, organization, lock=True)
+            # Counted before writing: what is new is told by the records not yet having a primary key.
+            result = plan.result(dry_run=False)
+            write_plan(plan, result, municipality, organization, source_name, hashlib.sha256(data).hexdigest())
+    except IntegrityError as exc:
+        # Another import (or a registration) took a 宛名番号 between our reading and our writing.
+        raise ResidentImportError(
+            "取込中に同じ宛名番号の記録が別に登録されました。何も取り込んでいません。もう一度実行してください。"
+        ) from exc
+    return result
