@@ -8,12 +8,13 @@ membership as well. Everything else — pages, API, search, exports — asks thi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tsunagu.access.models import AccessGrant, Basis
-from tsunagu.core.models import Membership, Role, User
+from tsunagu.core.models import Membership, Organization, Role, User
 
 CASEWORK_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR})
 
@@ -44,6 +45,14 @@ def casework_memberships(user: User) -> list[Membership]:
         ]
         user._casework_memberships = cached  # type: ignore[attr-defined]
     return cached
+
+
+def acting_organizations(user: User) -> list[Organization]:
+    """The organisations the user does casework for, in a stable order (the first is the default)."""
+    seen: dict[int, Organization] = {}
+    for membership in casework_memberships(user):
+        seen.setdefault(membership.organization_id, membership.organization)
+    return [seen[pk] for pk in sorted(seen)]
 
 
 def casework_organization_ids(user: User) -> list[int]:
@@ -85,9 +94,41 @@ class AccessDecision:
         return any(g.basis in EDITING_BASES for g in self.grants)
 
     @property
+    def grounds(self) -> Grounds:
+        return grounds_of(self.strongest)
+
+    @property
     def may_see_protected_address(self) -> bool:
         # A protected (DV) address stays with the agency that registered the person.
         return any(g.basis == Basis.OWN_RECORD for g in self.grants)
+
+
+@dataclass(frozen=True)
+class Grounds:
+    """What let a user in: the organisation they acted for, the legal basis, and its source.
+
+    The source names the record the basis rests on — the consent, the 支援会議, the emergency grant, the
+    referral — so the audit log can answer "on what authority" for every read (DESIGN §4).
+    """
+
+    organization: Organization
+    basis: Basis
+    source: str
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.organization.pk, self.basis, self.source)
+
+
+def grounds_of(grant: AccessGrant) -> Grounds:
+    # A grant's source says where it came from ("consent:12", "registration", "emergency"); the grant's
+    # own id is added so that an emergency or a registration is named as exactly as a consent.
+    return Grounds(organization=grant.organization, basis=Basis(grant.basis), source=f"{grant.source} grant:{grant.pk}")
+
+
+def own_record_grounds(organization: Organization, record_label: str) -> Grounds:
+    """The holding organisation reads its own case record: the basis is the record itself."""
+    return Grounds(organization=organization, basis=Basis.OWN_RECORD, source=record_label)
 
 
 def _strongest_first(grants: list[AccessGrant]) -> AccessDecision:
@@ -106,6 +147,22 @@ def decisions_for(user: User, person_ids: list[int]) -> dict[int, AccessDecision
     for grant in active_grants_for_user(user).filter(person_id__in=person_ids).select_related("organization"):
         by_person[grant.person_id].append(grant)
     return {pid: _strongest_first(grants) for pid, grants in by_person.items()}
+
+
+def sharing_grants_for(user: User, person_ids: Iterable[int]) -> dict[int, Grounds]:
+    """For each person, the strongest *sharing* grant the user's organisations hold (one query).
+
+    What lets the user read another agency's case records about that person (``case_record_visible``).
+    """
+    by_person: dict[int, list[AccessGrant]] = {}
+    grants = (
+        active_grants_for_user(user)
+        .filter(person_id__in=sorted(set(person_ids)), basis__in=SHARING_BASES)
+        .select_related("organization")
+    )
+    for grant in grants:
+        by_person.setdefault(grant.person_id, []).append(grant)
+    return {pid: grounds_of(_strongest_first(found).strongest) for pid, found in by_person.items()}
 
 
 def case_record_visible(user: User, *, organization_field: str = "organization", person_field: str = "person") -> Q:

@@ -1,227 +1,30 @@
-"""The one door to personal data: every read of a person or household goes through these selectors.
+"""Reads of the access core's own records: consents, grants and emergency reviews, by person id.
 
-Each takes the user, returns only what the user may see (anything else is ``Http404``, never 403, so a
-stranger learns nothing of a record's existence), and writes the audit entry for the read or search.
+People and households themselves are read through ``tsunagu.people.selectors``: the access core is
+generic over person ids and imports no app above it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
-
-from django.db.models import F, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
 
 from tsunagu.access.models import AccessGrant, Basis, Consent, ReviewStatus
-from tsunagu.access.policy import (
-    BASIS_PRIORITY,
-    AccessDecision,
-    casework_memberships,
-    decide,
-    decisions_for,
-    visible_person,
-)
-from tsunagu.audit.models import Action
-from tsunagu.audit.services import audit_record
+from tsunagu.access.policy import AccessDecision, casework_memberships, decide
 from tsunagu.core.models import Role, User
-from tsunagu.people.models import Household, HouseholdMember, Person, PersonMerge, PersonName
-from tsunagu.people.search import PersonConditions, PersonQuery, person_conditions
 
 
-def _person_base(user: User) -> QuerySet[Person]:
-    return Person.objects.filter(municipality_id=user.municipality_id, merged_into__isnull=True)
-
-
-def person_list_for_user(*, user: User) -> QuerySet[Person]:
-    """The people the user may see (not audited: callers show or search through the functions below).
-
-    Visibility is a correlated EXISTS on the person's grants, not an IN over every person the
-    organisation may see: the town division that holds the resident register sees everyone, and a list
-    of half a million ids per query is what made searches slow.
-    """
-    return _person_base(user).filter(visible_person(user))
-
-
-def _audit_read(user: User, decision: AccessDecision, obj: Person | Household, person_id: int | None,
-                request: HttpRequest | None, summary: str) -> None:  # fmt: skip
-    grant = decision.strongest
-    audit_record(
-        user=user,
-        action=Action.READ,
-        organization=grant.organization,
-        obj=obj,
-        person_id=person_id,
-        summary=summary,
-        basis=grant.basis,
-        basis_source=grant.source,
-        request=request,
-    )
-
-
-@dataclass(frozen=True)
-class PersonView:
-    person: Person
-    decision: AccessDecision
-
-
-def person_get_for_user(*, user: User, pk: int, request: HttpRequest | None = None, audit: bool = True) -> PersonView:
-    """One person, with the reasons the user may see them; 404 if they may not. Writes one read entry."""
-    person = (
-        _person_base(user)
-        .select_related("district", "registered_by")
-        .prefetch_related("other_names")
-        .filter(pk=pk)
-        .first()
-    )
-    if person is None:
-        raise Http404
-    decision = decide(user, person.pk)
-    if not decision.allowed:
-        raise Http404
-    if audit:
-        _audit_read(user, decision, person, person.pk, request, f"本人の記録を閲覧: {person.full_name}")
-    return PersonView(person=person, decision=decision)
-
-
-class PersonSearchResults:
-    """The people a search finds, in reading order, fetched a slice at a time.
-
-    Two indexed queries — people by their own names, people by an alias — merged in Python; each stops
-    after the rows the page needs. Supports slicing, iteration (the first ``ITERATION_LIMIT``) and exists().
-    """
-
-    ITERATION_LIMIT = 1000
-    ORDER = ("kana_key", F("birth_date").asc(nulls_last=True), "pk")
-
-    def __init__(
-        self, base: QuerySet[Person], conditions: PersonConditions | None, names: QuerySet[PersonName] | None = None
-    ):
-        self._base = base.select_related("district")
-        self._conditions = conditions
-        self._names = names  # the other names of people the user may see
-
-    def _alias_person_ids(self, limit: int) -> list[int]:
-        # The first ``limit`` matching other names, in their readings' order: a page never needs more,
-        # and a short list keeps the second query as fast as the first.
-        if self._conditions is None or self._conditions.alias is None or self._names is None:
-            return []
-        names = self._names.filter(self._conditions.alias).order_by("kana_key", "pk")
-        return list(dict.fromkeys(names.values_list("person_id", flat=True)[:limit]))
-
-    @staticmethod
-    def _key(person: Person) -> tuple:
-        return (person.kana_key, person.birth_date is None, person.birth_date or date.min, person.pk)
-
-    def _first(self, limit: int) -> list[Person]:
-        if self._conditions is None or limit <= 0:
-            return []
-        found = {p.pk: p for p in self._base.filter(self._conditions.main).order_by(*self.ORDER)[:limit]}
-        if alias_ids := self._alias_person_ids(limit):
-            via_alias = self._base.filter(self._conditions.others, pk__in=alias_ids)
-            found.update((p.pk, p) for p in via_alias.order_by(*self.ORDER)[:limit])
-        return sorted(found.values(), key=self._key)[:limit]
-
-    def __getitem__(self, index: slice) -> list[Person]:
-        start, stop = index.start or 0, index.stop if index.stop is not None else self.ITERATION_LIMIT
-        return self._first(stop)[start:stop]
-
-    def __iter__(self) -> Iterator[Person]:
-        return iter(self._first(self.ITERATION_LIMIT))
-
-    def exists(self) -> bool:
-        return bool(self._first(1))
-
-
-def person_search_for_user(
-    *, user: User, query: PersonQuery, request: HttpRequest | None = None
-) -> PersonSearchResults:
-    """People matching ``query`` among those the user may see. The search itself is audited with its terms."""
-    if query.is_empty:
-        return PersonSearchResults(Person.objects.none(), None)
-    audit_record(
-        user=user,
-        action=Action.SEARCH,
-        summary="本人の検索",
-        terms=query.terms(),
-        request=request,
-    )
-    conditions = person_conditions(query, municipality_id=user.municipality_id)
-    names = PersonName.objects.filter(municipality_id=user.municipality_id, person__merged_into__isnull=True).filter(
-        visible_person(user, person_field="person_id")
-    )
-    return PersonSearchResults(person_list_for_user(user=user), conditions, names)
-
-
-@dataclass(frozen=True)
-class MemberView:
-    member: HouseholdMember
-    decision: AccessDecision
-
-
-@dataclass(frozen=True)
-class HouseholdView:
-    household: Household
-    visible_members: list[MemberView]
-    hidden_member_count: int
-    decision: AccessDecision
-    # True when a member's address is protected (DV) and the user may not see it: the household's
-    # address would give it away.
-    address_hidden: bool = False
-
-
-def household_get_for_user(
-    *, user: User, pk: int, request: HttpRequest | None = None, audit: bool = True
-) -> HouseholdView:
-    """A household as the user may see it: only the members they may see are shown, others are counted.
-
-    404 unless the user may see at least one member. Writes one read entry for the household page.
-    """
-    household = Household.objects.filter(municipality_id=user.municipality_id, pk=pk).select_related("district").first()
-    if household is None:
-        raise Http404
-    members = list(
-        HouseholdMember.objects.filter(household=household, person__merged_into__isnull=True)
-        .select_related("person")
-        .order_by("order", "pk")
-    )
-    decisions = decisions_for(user, [m.person_id for m in members])
-    visible = [MemberView(m, decisions[m.person_id]) for m in members if decisions[m.person_id].allowed]
-    if not visible:
-        raise Http404
-    # The household is seen through the strongest access the user has to any of its members.
-    strongest = min((v.decision for v in visible), key=lambda d: BASIS_PRIORITY.index(Basis(d.strongest.basis)))
-    if audit:
-        _audit_read(user, strongest, household, None, request, f"世帯の記録を閲覧（世帯員{len(visible)}名）")
-    address_hidden = any(
-        m.person.address_protected and not decisions[m.person_id].may_see_protected_address for m in members
-    )
-    return HouseholdView(
-        household=household,
-        visible_members=visible,
-        hidden_member_count=len(members) - len(visible),
-        decision=strongest,
-        address_hidden=address_hidden,
-    )
-
-
-def households_of_person(*, user: User, person: Person) -> list[HouseholdMember]:
-    """The households a (visible) person belongs to, for the person page."""
-    return list(HouseholdMember.objects.filter(person=person).select_related("household").order_by("household_id"))
-
-
-def consents_of_person(*, person: Person) -> QuerySet[Consent]:
-    """Consent records of a person the caller has already fetched through ``person_get_for_user``."""
+def consents_of_person(*, person_id: int) -> QuerySet[Consent]:
+    """Consent records of a person the caller has already fetched through the people selectors."""
     return (
-        Consent.objects.filter(person=person)
+        Consent.objects.filter(person_id=person_id)
         .select_related("taken_by", "taken_by_organization", "withdrawn_recorded_by")
         .prefetch_related("organizations")
     )
 
 
-def grants_of_person(*, person: Person) -> QuerySet[AccessGrant]:
+def grants_of_person(*, person_id: int) -> QuerySet[AccessGrant]:
     """Every grant on a person (active or not), for the access history shown to the registering agency."""
-    return AccessGrant.objects.filter(person=person).select_related("organization", "granted_by", "consent")
+    return AccessGrant.objects.filter(person_id=person_id).select_related("organization", "granted_by", "consent")
 
 
 def emergency_grants_to_review(*, user: User) -> QuerySet[AccessGrant]:
@@ -245,16 +48,3 @@ def decide_for_user(*, user: User, person_id: int) -> AccessDecision:
 
 def is_supervisor(*, user: User) -> bool:
     return any(m.role == Role.SUPERVISOR for m in casework_memberships(user))
-
-
-def merges_into_person(*, person: Person) -> QuerySet[PersonMerge]:
-    """Merges that folded other records into a person the caller may see (shown on the person's page)."""
-    return PersonMerge.objects.filter(kept=person, undone_at__isnull=True).select_related("merged", "merged_by")
-
-
-def person_merge_get_for_user(*, user: User, pk: int) -> PersonMerge:
-    """A merge whose kept record the user may see; 404 otherwise."""
-    record = PersonMerge.objects.filter(pk=pk, municipality_id=user.municipality_id).first()
-    if record is None or not decide(user, record.kept_id).allowed:
-        raise Http404
-    return record

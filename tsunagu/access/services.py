@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -21,9 +21,15 @@ from tsunagu.access.policy import casework_memberships
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.core.models import Organization, Role, User
-from tsunagu.people.models import Person
 
 EMERGENCY_MAX_HOURS = 72
+
+
+class PersonRef(Protocol):
+    """What the access core needs of a person: it is generic over person ids (it imports no people app)."""
+
+    pk: int
+    municipality_id: int
 
 
 class AccessError(ValidationError):
@@ -46,7 +52,7 @@ def acting_organization(user: User, organization_id: int | None = None) -> Organ
 def grant_create(
     *,
     organization: Organization,
-    person: Person,
+    person: PersonRef,
     basis: Basis,
     source: str,
     granted_by: User | None,
@@ -61,7 +67,7 @@ def grant_create(
     grant = AccessGrant.objects.create(
         municipality_id=person.municipality_id,
         organization=organization,
-        person=person,
+        person_id=person.pk,
         basis=basis,
         source=source,
         consent=consent,
@@ -125,7 +131,7 @@ class ConsentInput:
     document: UploadedFile | None = None
 
 
-def _consent_errors(person: Person, data: ConsentInput) -> list[str]:
+def _consent_errors(person: PersonRef, data: ConsentInput) -> list[str]:
     errors = []
     if not data.purpose.strip():
         errors.append("利用目的を入力してください。")
@@ -144,7 +150,7 @@ def _consent_errors(person: Person, data: ConsentInput) -> list[str]:
 
 @transaction.atomic
 def consent_record(
-    *, user: User, person: Person, data: ConsentInput, organization_id: int | None = None,
+    *, user: User, person: PersonRef, data: ConsentInput, organization_id: int | None = None,
     request: HttpRequest | None = None,
 ) -> Consent:  # fmt: skip
     """Record a consent and give each organisation in its scope access under it.
@@ -158,7 +164,7 @@ def consent_record(
     taker_organization = acting_organization(user, organization_id)
     consent = Consent.objects.create(
         municipality_id=person.municipality_id,
-        person=person,
+        person_id=person.pk,
         all_plan_agencies=data.all_plan_agencies,
         purpose=data.purpose.strip(),
         method=data.method,
@@ -243,7 +249,7 @@ def consent_withdraw(
 
 @transaction.atomic
 def emergency_access_request(
-    *, user: User, person: Person, reason: str, hours: int, organization_id: int | None = None,
+    *, user: User, person: PersonRef, reason: str, hours: int, organization_id: int | None = None,
     request: HttpRequest | None = None,
 ) -> AccessGrant:  # fmt: skip
     """Time-limited access when life or safety is at risk; a supervisor reviews it afterwards.
@@ -266,32 +272,6 @@ def emergency_access_request(
         review_status=ReviewStatus.PENDING,
         request=request,
     )
-
-
-def emergency_person_lookup(
-    *, user: User, kana_key: str = "", birth_date: date | None = None, resident_number: str = ""
-) -> list[Person]:
-    """Exact-identifier lookup across the municipality, for an emergency request only.
-
-    Name and birth date together, or the 宛名番号: enough to find the person one means, never a list
-    to browse. The caller shows no details of what was found before the grant exists.
-    """
-    if resident_number.strip():
-        condition = Q(resident_number=resident_number.strip())
-    elif kana_key and birth_date:
-        condition = Q(kana_key=kana_key, birth_date=birth_date)
-    else:
-        raise AccessError("氏名（フリガナ）と生年月日、または宛名番号を入力してください。")
-    found = list(Person.objects.filter(condition, municipality_id=user.municipality_id, merged_into__isnull=True)[:2])
-    # Every lookup is recorded, found or not: it is a search across records the user may not see.
-    audit_record(
-        user=user,
-        action=Action.SEARCH,
-        summary=f"緊急時の照会（該当{len(found)}件{'以上' if len(found) > 1 else ''}）",
-        terms={"kana_key": kana_key, "birth_date": birth_date, "resident_number": resident_number.strip()},
-        basis=Basis.EMERGENCY,
-    )
-    return found
 
 
 @transaction.atomic

@@ -53,6 +53,9 @@ class AuditEntry(models.Model):
     summary = models.CharField(_("内容"), max_length=300, blank=True)
     changes = models.JSONField(_("変更内容"), default=dict, blank=True)
     terms = models.JSONField(_("検索条件"), default=dict, blank=True)
+    # The records a list, a search, a timeline or an export showed, by kind: {"consultation": [ids], …}.
+    # Null on entries about one record (``model`` and ``object_id`` name it).
+    records = models.JSONField(_("表示した記録"), null=True, blank=True)
     basis = models.CharField(_("法的根拠"), max_length=30, blank=True)
     basis_source = models.CharField(_("根拠の出典"), max_length=100, blank=True)
     ip_address = models.GenericIPAddressField(_("IPアドレス"), null=True, blank=True)

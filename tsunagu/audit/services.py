@@ -49,7 +49,11 @@ def jsonable(value: Any) -> Any:
 
 
 def payload_of(entry: AuditEntry) -> dict[str, Any]:
-    return {name: getattr(entry, name) for name in HASHED_FIELDS}
+    payload = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    # Hashed only where present, so that entries written before the column existed verify as they were.
+    if entry.records is not None:
+        payload["records"] = entry.records
+    return payload
 
 
 def audit_record(
@@ -62,6 +66,7 @@ def audit_record(
     summary: str = "",
     changes: dict[str, Any] | None = None,
     terms: dict[str, Any] | None = None,
+    records: dict[str, Any] | None = None,
     basis: str = "",
     basis_source: str = "",
     request: HttpRequest | None = None,
@@ -84,6 +89,7 @@ def audit_record(
         summary=summary[:300],
         changes=jsonable(changes or {}),
         terms=jsonable(terms or {}),
+        records=jsonable(records) if records is not None else None,
         basis=basis,
         basis_source=basis_source[:100],
         ip_address=client_ip(request),

@@ -5,3 +5,8 @@ class ConsultationsConfig(AppConfig):
     name = "tsunagu.consultations"
     label = "consultations"
     verbose_name = "包括的相談支援（相談受付・つなぎ・支援経過）"
+
+    def ready(self) -> None:
+        from tsunagu.consultations import records
+
+        records.register()

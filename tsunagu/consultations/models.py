@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import Municipality, Organization
 from tsunagu.plans.models import Domain, Program
+from tsunagu.records.models import CaseRecord
 
 
 class ConsultationIssue(models.Model):
@@ -193,6 +194,12 @@ class Referral(models.Model):
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="referrals")
+    # The consultation's person and household, kept on the referral so that a timeline finds it by its own
+    # index (set by ``referral_send``; 名寄せ moves it like every other link to a person).
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    household = models.ForeignKey(
+        "people.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     from_organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="referrals_sent", verbose_name=_("つなぐ機関")
     )
@@ -226,6 +233,8 @@ class Referral(models.Model):
             models.Index(fields=["municipality", "to_organization", "status", "due_on"], name="referral_inbox"),
             models.Index(fields=["municipality", "from_organization", "status", "due_on"], name="referral_outbox"),
             models.Index(fields=["municipality", "status", "sent_at"], name="referral_open_by_age"),
+            models.Index(fields=["person", "-sent_at"], name="referral_by_person"),
+            models.Index(fields=["household", "-sent_at"], name="referral_by_household"),
         ]
 
     def __str__(self) -> str:
@@ -248,11 +257,9 @@ class Counterpart(models.TextChoices):
     AGENCY = "agency", _("機関")
 
 
-class CaseNote(models.Model):
+class CaseNote(CaseRecord):
     """支援経過記録: one contact or action in a person's (or household's) support."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("機関"))
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="case_notes"
     )
@@ -262,17 +269,12 @@ class CaseNote(models.Model):
     consultation = models.ForeignKey(
         Consultation, on_delete=models.PROTECT, null=True, blank=True, related_name="case_notes"
     )
-    occurred_at = models.DateTimeField(_("日時"))
     means = models.CharField(_("手段"), max_length=20, choices=Means.choices)
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("対応者")
-    )
     counterpart = models.CharField(_("相手"), max_length=10, choices=Counterpart.choices)
     counterpart_detail = models.CharField(_("相手の詳細"), max_length=100, blank=True)
     content = models.TextField(_("内容"))
     next_step = models.CharField(_("今後の予定"), max_length=200, blank=True)
     next_step_on = models.DateField(_("予定日"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("支援経過記録")

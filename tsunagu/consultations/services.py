@@ -259,6 +259,8 @@ def referral_send(
     referral = Referral.objects.create(
         municipality_id=consultation.municipality_id,
         consultation=consultation,
+        person_id=consultation.person_id,
+        household_id=consultation.household_id,
         from_organization=sender,
         to_organization=data.to_organization,
         to_program=data.to_program,

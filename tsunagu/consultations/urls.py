@@ -12,10 +12,8 @@ urlpatterns = [
     path("<int:pk>/referrals/", views.referral_create, name="referral-create"),
     path("<int:pk>/notes/", views.consultation_note_add, name="consultation-note-add"),
     path("<int:pk>/print.pdf", print_views.consultation_print, name="consultation-print"),
-    path("people/<int:pk>/timeline.pdf", print_views.timeline_print, name="person-timeline-print"),
     path("referrals/open/", views.referrals_open, name="referrals-open"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral-detail"),
     path("referrals/<int:pk>/respond/", views.referral_respond, name="referral-respond"),
-    path("people/<int:pk>/timeline/", views.person_timeline, name="person-timeline"),
-    path("households/<int:pk>/timeline/", views.household_timeline, name="household-timeline"),
+    path("people/<int:pk>/notes/", views.person_note_add, name="person-note-add"),
 ]

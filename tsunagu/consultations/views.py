@@ -37,7 +37,9 @@ from tsunagu.consultations.models import (
 from tsunagu.consultations.routing import routing_input_for, suggest
 from tsunagu.core.models import Organization, User
 from tsunagu.core.pages import add_service_errors, page_of
+from tsunagu.people import selectors as people
 from tsunagu.people.models import HouseholdMember
+from tsunagu.people.timeline_views import render_person_timeline
 from tsunagu.plans.selectors import program_list_for_user
 
 PAGE_SIZE = 50
@@ -70,7 +72,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             date_to=data["date_to"],
             sort=data["sort"] or "-received_at",
         )
-    page = page_of(request, selectors.consultation_list_for_user(user=user, filters=filters), PAGE_SIZE)
+    page = page_of(
+        request, selectors.consultation_list_for_user(user=user, filters=filters, request=request), PAGE_SIZE
+    )
     return render(
         request,
         "consultations/inbox.html",
@@ -80,9 +84,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page.number,
             "has_next": page.has_next,
             "query_string": page.query_string,
-            "incoming": list(selectors.referrals_waiting_for_user(user=user)[:100]),
-            "outgoing": list(selectors.referrals_sent_waiting_for_user(user=user)[:100]),
-            "next_steps": list(selectors.next_steps_due_for_user(user=user)[:100]),
+            "incoming": selectors.referrals_waiting_for_user(user=user, request=request)[:100],
+            "outgoing": selectors.referrals_sent_waiting_for_user(user=user, request=request)[:100],
+            "next_steps": selectors.next_steps_due_for_user(user=user, request=request)[:100],
             "today": timezone.localdate(),
         },
     )
@@ -97,11 +101,9 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     households: list = []
     consents: list = []
     if person_id and str(person_id).isdigit():
-        person_view = access.person_get_for_user(
-            user=user, pk=int(person_id), request=request, audit=request.method == "GET"
-        )
-        households = [m.household for m in access.households_of_person(user=user, person=person_view.person)]
-        consents = [c for c in access.consents_of_person(person=person_view.person) if c.withdrawn_on is None]
+        person_view = people.person_get_for_user(user=user, pk=int(person_id), request=request)
+        households = [m.household for m in people.households_of_person(user=user, person=person_view.person)]
+        consents = [c for c in access.consents_of_person(person_id=person_view.person.pk) if c.withdrawn_on is None]
     issues = selectors.issue_list_for_user(user=user)
     programs = program_list_for_user(user=user)
     form = ConsultationForm(
@@ -203,13 +205,13 @@ def _detail(request: HttpRequest, user: User, consultation: Consultation, referr
 
 def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    return _detail(request, user, selectors.consultation_get_for_user(user=user, pk=pk, request=request))
+    return _detail(request, user, selectors.consultation_get_for_user(user=user, pk=pk, request=request).record)
 
 
 @require_POST
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    consultation = selectors.consultation_get_for_user(user=user, pk=pk, request=request, audit=False)
+    consultation = selectors.consultation_check_for_user(user=user, pk=pk)
     form = ReferralForm(request.POST, user=user, programs=program_list_for_user(user=user))
     if form.is_valid():
         data = form.cleaned_data
@@ -230,12 +232,14 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{referral.to_organization.name}へつなぎました。")
             return redirect("consultations:consultation-detail", pk=pk)
+    # The page is shown again, with what was typed: that is a read of the consultation.
+    consultation = selectors.consultation_get_for_user(user=user, pk=pk, request=request).record
     return _detail(request, user, consultation, referral_form=form, status=400)
 
 
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    referral = selectors.referral_get_for_user(user=user, pk=pk, request=request)
+    referral = selectors.referral_get_for_user(user=user, pk=pk, request=request).record
     receiving = referral.to_organization_id in casework_organization_ids(user)
     return render(
         request,
@@ -247,7 +251,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def referral_respond(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    referral = selectors.referral_get_for_user(user=user, pk=pk, audit=False)
+    referral = selectors.referral_check_for_user(user=user, pk=pk)
     try:
         if request.POST.get("action") == "accept":
             services.referral_accept(user=user, referral=referral, request=request)
@@ -268,7 +272,10 @@ def referrals_open(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "consultations/referrals_open.html",
-        {"referrals": list(selectors.referrals_not_accepted(user=user)[:500]), "today": timezone.localdate()},
+        {
+            "referrals": selectors.referrals_not_accepted(user=user, request=request)[:500],
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -284,7 +291,7 @@ def _note_input(form: CaseNoteForm) -> services.CaseNoteInput:
 @require_POST
 def consultation_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    consultation = selectors.consultation_get_for_user(user=user, pk=pk, request=request, audit=False)
+    consultation = selectors.consultation_check_for_user(user=user, pk=pk)
     form = CaseNoteForm(request.POST)
     if form.is_valid():
         try:
@@ -302,27 +309,22 @@ def consultation_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("consultations:consultation-detail", pk=pk)
 
 
-@require_http_methods(["GET", "POST"])
-def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    """経過一覧 of a person across every agency whose records the user may read; printable."""
+@require_POST
+def person_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A progress record about a person, posted from the person's timeline; a refused one re-renders the
+    timeline with everything typed."""
     user = _user(request)
-    view = access.person_get_for_user(user=user, pk=pk, request=request, audit=False)
-    form = CaseNoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    person = people.person_check_for_user(user=user, pk=pk).person
+    form = CaseNoteForm(request.POST)
+    if form.is_valid():
         try:
-            services.case_note_add(user=user, data=_note_input(form), person=view.person, request=request)
+            services.case_note_add(user=user, data=_note_input(form), person=person, request=request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "支援経過を記録しました。")
-            return redirect("consultations:person-timeline", pk=pk)
-    timeline = selectors.timeline_for_person(user=user, person=view.person, request=request)
-    return render(
-        request,
-        "consultations/timeline.html",
-        {"person": view.person, "decision": view.decision, "timeline": timeline, "note_form": form,
-         "today": timezone.localdate()},
-    )  # fmt: skip
+            return redirect("people:person-timeline", pk=pk)
+    return render_person_timeline(request, pk, bound_forms={"case_note": form}, status=400)
 
 
 def suggestions_preview(request: HttpRequest) -> HttpResponse:
@@ -334,9 +336,10 @@ def suggestions_preview(request: HttpRequest) -> HttpResponse:
     members: list = []
     person_id = request.GET.get("person", "")
     if person_id.isdigit():
-        person = access.person_get_for_user(user=user, pk=int(person_id), audit=False).person
+        # The suggestions are worked out from the person (age, household): a read of the person.
+        person = people.person_get_for_user(user=user, pk=int(person_id), request=request).person
         household_id = request.GET.get("household", "")
-        memberships = access.households_of_person(user=user, person=person)
+        memberships = people.households_of_person(user=user, person=person)
         if household_id.isdigit() and any(m.household_id == int(household_id) for m in memberships):
             members = _visible_members(user, int(household_id))
     routing_rules_ensure(user.municipality)
@@ -347,16 +350,3 @@ def suggestions_preview(request: HttpRequest) -> HttpResponse:
         exclude_organization=Organization.objects.get(pk=organization_id),
     ) if codes else None  # fmt: skip
     return render(request, "consultations/_suggestions.html", {"routing": routing})
-
-
-def household_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    """A household's 経過一覧: every visible member's records and the household's own, in one order."""
-    user = _user(request)
-    view = access.household_get_for_user(user=user, pk=pk, request=request, audit=False)
-    members = [m.member.person for m in view.visible_members]
-    timeline = selectors.timeline_for_household(user=user, household=view.household, members=members, request=request)
-    return render(
-        request,
-        "consultations/timeline.html",
-        {"household": view.household, "members": members, "timeline": timeline, "today": timezone.localdate()},
-    )

@@ -32,7 +32,9 @@ def page_of(request: HttpRequest, rows: Any, size: int) -> Page:
     more than the page itself (DESIGN §8), and the extra row tells whether there is a next page."""
     raw = request.GET.get("page", "1")
     number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
-    fetched = list(rows[(number - 1) * size : number * size + 1])
+    start = (number - 1) * size
+    # Rows that audit what is shown (people, case records) fetch one row more than they report as shown.
+    fetched = rows.page_slice(start, size) if hasattr(rows, "page_slice") else list(rows[start : start + size + 1])
     params = request.GET.copy()
     params.pop("page", None)
     return Page(rows=fetched[:size], number=number, has_next=len(fetched) > size, query_string=params.urlencode())

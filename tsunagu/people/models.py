@@ -5,7 +5,7 @@ to the resident register (宛名番号) is optional, and there is no マイナ�
 Readings (フリガナ) are stored as full-width katakana; a search key (``kana_key``) that ignores width,
 hiragana/katakana, small kana and voicing marks is kept beside them and indexed for prefix search.
 
-These models are never read directly by views: ``tsunagu.access.selectors`` is the one door.
+These models are never read directly by views: ``tsunagu.people.selectors`` is the one door.
 """
 
 from django.conf import settings

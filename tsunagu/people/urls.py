@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tsunagu.people import views
+from tsunagu.people import timeline_views, views
 
 app_name = "people"
 
@@ -12,7 +12,10 @@ urlpatterns = [
     path("<int:pk>/names/", views.person_name_add, name="person-name-add"),
     path("<int:pk>/household/new/", views.household_create, name="household-create"),
     path("<int:pk>/merge/", views.person_merge, name="person-merge"),
+    path("<int:pk>/timeline/", timeline_views.person_timeline, name="person-timeline"),
+    path("<int:pk>/timeline.pdf", timeline_views.person_timeline_print, name="person-timeline-print"),
     path("merges/<int:pk>/undo/", views.person_unmerge, name="person-unmerge"),
     path("households/<int:pk>/", views.household_detail, name="household-detail"),
     path("households/<int:pk>/members/", views.household_member_add, name="household-member-add"),
+    path("households/<int:pk>/timeline/", timeline_views.household_timeline, name="household-timeline"),
 ]

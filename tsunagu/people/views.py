@@ -13,7 +13,7 @@ from tsunagu.access import selectors as access
 from tsunagu.access.policy import casework_organization_ids, decisions_for
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors, page_of
-from tsunagu.people import merge, services
+from tsunagu.people import merge, selectors, services
 from tsunagu.people.duplicates import likely_duplicates
 from tsunagu.people.forms import (
     HouseholdForm,
@@ -26,6 +26,7 @@ from tsunagu.people.forms import (
 )
 from tsunagu.people.models import NameKind, Relationship
 from tsunagu.people.search import PersonQuery
+from tsunagu.records.selectors import panels_for_user
 
 PAGE_SIZE = 50
 
@@ -49,7 +50,9 @@ def person_search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         query = PersonQuery(**form.cleaned_data)
         if not query.is_empty:
-            page = page_of(request, access.person_search_for_user(user=user, query=query, request=request), PAGE_SIZE)
+            page = page_of(
+                request, selectors.person_search_for_user(user=user, query=query, request=request), PAGE_SIZE
+            )
     return render(
         request,
         "people/person_search.html",
@@ -74,7 +77,7 @@ def person_register(request: HttpRequest) -> HttpResponse:
     candidates: list = []
     if request.method == "POST" and form.is_valid():
         data = form.to_input()
-        candidates = likely_duplicates(visible=access.person_list_for_user(user=user), data=data)
+        candidates = likely_duplicates(visible=selectors.person_list_for_user(user=user), data=data)
         if candidates and not form.cleaned_data["confirm_new_person"]:
             messages.warning(request, "同じ方が登録されている可能性があります。候補を確認してください。")
         else:
@@ -94,7 +97,7 @@ def person_register(request: HttpRequest) -> HttpResponse:
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = access.person_get_for_user(user=user, pk=pk, request=request)
+    view = selectors.person_get_for_user(user=user, pk=pk, request=request)
     person = view.person
     return render(
         request,
@@ -102,12 +105,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "decision": view.decision,
-            "memberships": access.households_of_person(user=user, person=person),
-            "consents": access.consents_of_person(person=person),
-            "grants": access.grants_of_person(person=person) if view.decision.may_see_protected_address else None,
+            "memberships": selectors.households_of_person(user=user, person=person),
+            "consents": access.consents_of_person(person_id=person.pk),
+            "grants": access.grants_of_person(person_id=person.pk) if view.decision.may_see_protected_address else None,
             "name_form": PersonNameForm(),
-            "merges": access.merges_into_person(person=person),
+            "merges": selectors.merges_into_person(person=person),
             "is_supervisor": access.is_supervisor(user=user),
+            "panels": panels_for_user(
+                user=user, person_ids=[person.pk], subject=person, subject_person_id=person.pk, request=request
+            ),
             "today": timezone.localdate(),
         },
     )
@@ -116,7 +122,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = access.person_get_for_user(user=user, pk=pk, request=request)
+    view = selectors.person_get_for_user(user=user, pk=pk, request=request)
     if not view.decision.may_edit:
         raise Http404
     person = view.person
@@ -142,7 +148,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = access.person_get_for_user(user=user, pk=pk, request=request, audit=False)
+    view = selectors.person_check_for_user(user=user, pk=pk)
     form = PersonNameForm(request.POST)
     if form.is_valid():
         try:
@@ -165,7 +171,7 @@ def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
 def household_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new household, starting from a person the user may see."""
     user = _user(request)
-    view = access.person_get_for_user(user=user, pk=pk, request=request, audit=request.method == "GET")
+    view = selectors.person_get_for_user(user=user, pk=pk, request=request)
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = view.person
@@ -193,13 +199,13 @@ def household_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = access.household_get_for_user(user=user, pk=pk, request=request)
+    view = selectors.household_get_for_user(user=user, pk=pk, request=request)
     search_form = PersonSearchForm(request.GET or None)
     candidates: list = []
     if request.GET.get("name") and search_form.is_valid():
         member_ids = {m.member.person_id for m in view.visible_members}
         query = PersonQuery(name=search_form.cleaned_data["name"])
-        candidates = [p for p in access.person_search_for_user(user=user, query=query, request=request)[:20]
+        candidates = [p for p in selectors.person_search_for_user(user=user, query=query, request=request)[:20]
                       if p.pk not in member_ids]  # fmt: skip
     return render(
         request,
@@ -210,6 +216,10 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "search_form": search_form,
             "candidates": candidates,
             "member_form": HouseholdMemberForm(),
+            "panels": panels_for_user(
+                user=user, person_ids=[m.member.person_id for m in view.visible_members],
+                household_id=view.household.pk, subject=view.household, request=request,
+            ),
             "today": timezone.localdate(),
         },
     )
@@ -218,12 +228,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = access.household_get_for_user(user=user, pk=pk, request=request, audit=False)
+    view = selectors.household_check_for_user(user=user, pk=pk)
     form = HouseholdMemberForm(request.POST)
     if not form.is_valid():
         messages.error(request, "世帯員を追加できません: 入力を確認してください。")
         return redirect("people:household-detail", pk=pk)
-    member = access.person_get_for_user(user=user, pk=form.cleaned_data["person"], request=request, audit=False)
+    member = selectors.person_check_for_user(user=user, pk=form.cleaned_data["person"])
     try:
         services.household_member_add(
             user=user,
@@ -256,11 +266,11 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     """名寄せ: a supervisor merges another record of the same person into this one."""
     user = _user(request)
     _supervisor_only(user)
-    kept = access.person_get_for_user(user=user, pk=pk, request=request, audit=request.method == "GET")
+    kept = selectors.person_get_for_user(user=user, pk=pk, request=request)
     other_id = request.POST.get("other") or request.GET.get("other")
     other = None
     if other_id and other_id.isdigit() and int(other_id) != pk:
-        other = access.person_get_for_user(user=user, pk=int(other_id), request=request, audit=request.method == "GET")
+        other = selectors.person_get_for_user(user=user, pk=int(other_id), request=request)
     form = MergeForm(request.POST or None)
     if request.method == "POST" and other is not None and form.is_valid():
         try:
@@ -282,7 +292,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
             phone2=person.phone2, resident_number=person.resident_number,
             address=person.address if kept.decision.may_see_protected_address else "",
         )  # fmt: skip
-        visible = access.person_list_for_user(user=user).exclude(pk=pk)
+        visible = selectors.person_list_for_user(user=user).exclude(pk=pk)
         candidates = likely_duplicates(visible=visible, data=data)
     return render(
         request,
@@ -295,7 +305,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
 def person_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     _supervisor_only(user)
-    record = access.person_merge_get_for_user(user=user, pk=pk)
+    record = selectors.person_merge_get_for_user(user=user, pk=pk)
     try:
         merge.person_unmerge(user=user, merge=record, request=request)
     except ValidationError as error:

@@ -23,7 +23,7 @@ from tsunagu.access.services import ConsentInput, consent_record
 from tsunagu.audit.models import Action, AuditEntry
 from tsunagu.consultations.defaults import issues_ensure
 from tsunagu.consultations.models import ConsentVariant, Consultation, Counterpart, Means, Outcome, Route, Visitor
-from tsunagu.consultations.pdf import consultation_intake_pdf
+from tsunagu.consultations.prints import consultation_intake_pdf
 from tsunagu.consultations.services import CaseNoteInput, ConsultationInput, case_note_add, consultation_record
 from tsunagu.core.models import Organization, User
 from tsunagu.people.models import Gender, Person
@@ -203,7 +203,7 @@ def test_an_unrelated_agency_or_a_non_caseworker_cannot_print(client, personas, 
     for user in (personas.caseworker_b, personas.auditor, personas.stranger):
         client.force_login(user)
         assert client.get(reverse("consultations:consultation-print", args=[consultation.pk])).status_code == 404
-        assert client.get(reverse("consultations:person-timeline-print", args=[hanako.pk])).status_code == 404
+        assert client.get(reverse("people:person-timeline-print", args=[hanako.pk])).status_code == 404
     assert exports() == 0
 
 
@@ -219,7 +219,7 @@ def test_the_timeline_repeats_its_header_on_every_page_and_counts_the_pages(clie
     reads_before = AuditEntry.objects.filter(action=Action.READ, person_id=hanako.pk).count()
 
     client.force_login(a)
-    response = client.get(reverse("consultations:person-timeline-print", args=[hanako.pk]))
+    response = client.get(reverse("people:person-timeline-print", args=[hanako.pk]))
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'inline; filename="timeline-{hanako.pk}.pdf"'
@@ -266,7 +266,7 @@ def test_a_note_longer_than_a_page_continues_on_the_next_rows(client, personas, 
         occurred_at=RECEIVED_AT, means=Means.MEETING, counterpart=Counterpart.AGENCY, content=content))  # fmt: skip
 
     client.force_login(a)
-    pages = pages_text(client.get(reverse("consultations:person-timeline-print", args=[hanako.pk])).content)
+    pages = pages_text(client.get(reverse("people:person-timeline-print", args=[hanako.pk])).content)
 
     everything = "\n".join(pages)
     assert len(pages) >= 3

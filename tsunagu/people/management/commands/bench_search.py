@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from tsunagu.access.policy import casework_organization_ids
-from tsunagu.access.selectors import person_list_for_user, person_search_for_user
 from tsunagu.core.models import Role, User
 from tsunagu.people.models import Person
 from tsunagu.people.search import PersonQuery
+from tsunagu.people.selectors import person_list_for_user, person_search_for_user
 
 
 def _percentile(values: list[float], fraction: float) -> float:

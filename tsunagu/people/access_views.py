@@ -1,4 +1,4 @@
-"""Consent register and emergency access pages."""
+"""Consent register and emergency access pages: pages about a person, so they sit above the access core."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.access import selectors, services
+from tsunagu.access.disclosure import Shown, shown_audit
 from tsunagu.access.forms import ConsentForm, ConsentWithdrawForm, EmergencyAccessForm, EmergencyReviewForm
 from tsunagu.access.models import AccessGrant, Consent, ConsentGiver, ConsentMethod
-from tsunagu.access.policy import casework_organization_ids
+from tsunagu.access.policy import casework_organization_ids, grounds_of
 from tsunagu.core.japanese.kana import kana_search_key
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors
+from tsunagu.people import selectors as people
 
 
 def _user(request: HttpRequest) -> User:
@@ -24,7 +26,7 @@ def _user(request: HttpRequest) -> User:
 @require_http_methods(["GET", "POST"])
 def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = selectors.person_get_for_user(user=user, pk=pk, request=request, audit=request.method == "GET")
+    view = people.person_get_for_user(user=user, pk=pk, request=request)
     if not view.decision.may_edit:
         raise Http404
     form = ConsentForm(request.POST or None, request.FILES or None, user=user)
@@ -50,14 +52,12 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "access/consent_form.html", {"form": form, "person": view.person})
 
 
-def _consent_for_user(user: User, pk: int, request: HttpRequest) -> tuple[Consent, selectors.PersonView]:
+def _consent_for_user(user: User, pk: int, request: HttpRequest) -> tuple[Consent, people.PersonView]:
     consent = Consent.objects.filter(pk=pk, municipality_id=user.municipality_id).only("person_id").first()
     if consent is None:
         raise Http404
-    view = selectors.person_get_for_user(
-        user=user, pk=consent.person_id, request=request, audit=request.method == "GET"
-    )
-    return selectors.consents_of_person(person=view.person).get(pk=pk), view
+    view = people.person_get_for_user(user=user, pk=consent.person_id, request=request)
+    return selectors.consents_of_person(person_id=view.person.pk).get(pk=pk), view
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,8 +97,9 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            found = services.emergency_person_lookup(
+            found = people.emergency_person_lookup(
                 user=user,
+                request=request,
                 kana_key=kana_search_key((data["family_name_kana"] or "") + (data["given_name_kana"] or "")),
                 birth_date=data["birth_date"],
                 resident_number=data["resident_number"],
@@ -120,9 +121,13 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
 
 def emergency_review_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    grants = selectors.emergency_grants_to_review(user=user)
     if not selectors.is_supervisor(user=user):
         raise Http404
+    grants = list(selectors.emergency_grants_to_review(user=user)[:200])
+    shown_audit(
+        user=user, summary="緊急閲覧の確認待ち一覧を閲覧", request=request,
+        shown=[Shown("person", g.person_id, g.person_id, grounds_of(g)) for g in grants],
+    )  # fmt: skip
     return render(request, "access/emergency_review.html", {"grants": grants, "form": EmergencyReviewForm()})
 
 

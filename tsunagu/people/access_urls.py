@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tsunagu.access import views
+from tsunagu.people import access_views as views
 
 app_name = "access"
 
