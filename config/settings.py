@@ -50,10 +50,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "tsunagu.core",
     "tsunagu.audit",
+    "tsunagu.accounts",
     "tsunagu.plans",
     "tsunagu.people",
     "tsunagu.access",
     "tsunagu.consultations",
+    "tsunagu.home",
 ]
 
 MIDDLEWARE = [
@@ -72,8 +74,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "tsunagu.core.middleware.NoStoreMiddleware",
     # After messages (the first leaves a notice) and OTP (the second reads whether a code was confirmed).
-    "tsunagu.core.middleware.SessionAbsoluteLimitMiddleware",
-    "tsunagu.core.middleware.TwoFactorRequiredMiddleware",
+    "tsunagu.accounts.middleware.SessionAbsoluteLimitMiddleware",
+    "tsunagu.accounts.middleware.TwoFactorRequiredMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -160,7 +162,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 # The lock lasts the promised minutes from the moment it fell: trying again while locked does not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "tsunagu.core.views.login_locked_out"
+AXES_LOCKOUT_CALLABLE = "tsunagu.accounts.views.login_locked_out"
 # Same address as the audit log records (the proxy's hop when BEHIND_PROXY), without django-ipware.
 AXES_CLIENT_IP_CALLABLE = "tsunagu.audit.services.client_ip"
 # Successful and failed logins are in the audit log (hash-chained, append-only); axes keeps only its counters.

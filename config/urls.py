@@ -2,8 +2,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tsunagu.core.admin import site as admin_site
+from tsunagu.accounts import urls as accounts_urls
+from tsunagu.accounts.admin import site as admin_site
 from tsunagu.core.views import favicon, healthz
+from tsunagu.home import urls as home_urls
+
+# Signing in, the second factor and the password (accounts) and the home page (home) keep the "core"
+# namespace their URL names had before they left core: `core:login`, `core:home` … stay as templates,
+# the middleware, settings.LOGIN_URL and the tests name them.
+core_pages = ([*accounts_urls.urlpatterns, *home_urls.urlpatterns], "core")
 
 urlpatterns = [
     # Pages that do not link an icon (the administration's) still get one, instead of a 404 in the log.
@@ -16,5 +23,5 @@ urlpatterns = [
     path("access/", include("tsunagu.access.urls")),
     path("consultations/", include("tsunagu.consultations.urls")),
     path("audit/", include("tsunagu.audit.urls")),
-    path("", include("tsunagu.core.urls")),
+    path("", include(core_pages)),
 ]

@@ -17,9 +17,9 @@ from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.accounts.admin import MunicipalityScopedAdmin, site
 from tsunagu.consultations.defaults import issues_ensure, routing_rules_ensure
 from tsunagu.consultations.models import ConsultationIssue, RoutingRule
-from tsunagu.core.admin import MunicipalityScopedAdmin, site
 from tsunagu.core.models import Organization
 from tsunagu.plans.models import Domain, Program
 from tsunagu.plans.selectors import plan_current_for_municipality

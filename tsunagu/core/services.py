@@ -1,20 +1,16 @@
-"""Writes about the people who use the system."""
+"""Writes about the people who use the system: creating a user and adding a membership.
+
+The audited writes about accounts (two-factor devices, the roles that must use them, the administration
+pages) are in ``tsunagu.accounts``: they write audit entries, and core sits below audit.
+"""
 
 from __future__ import annotations
 
-import enum
-import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
-from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tsunagu.audit.models import Action
-from tsunagu.audit.services import audit_record
 from tsunagu.core.models import Membership, Municipality, Organization, Role, User
 
 
@@ -48,135 +44,3 @@ def membership_add(*, user: User, organization: Organization, role: Role) -> Mem
         municipality=user.municipality, user=user, organization=organization, role=role
     )
     return membership
-
-
-# --- Two-factor authentication ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def municipality_two_factor_require(*, municipality: Municipality, roles: Iterable[str], by: str) -> Municipality:
-    """Set the roles whose holders must confirm a TOTP code after the password (an empty list: none).
-
-    Raises ValidationError, in Japanese, for a value that is not a Role. ``by`` names who asked (the
-    command line has no signed-in user), for the audit entry.
-    """
-    wanted = set(roles)
-    unknown = sorted(wanted - set(Role.values))
-    if unknown:
-        raise ValidationError("役割「{}」は不明です。使える役割: {}".format("、".join(unknown), ", ".join(Role.values)))
-    before = list(municipality.two_factor_roles)
-    municipality.two_factor_roles = [role for role in Role.values if role in wanted]
-    municipality.save(update_fields=["two_factor_roles"])
-    audit_record(
-        user=None,
-        username=by,
-        action=Action.UPDATE,
-        obj=municipality,
-        summary=f"{municipality.name}: 二要素認証が必要な役割を変更",
-        changes={"two_factor_roles": [before, municipality.two_factor_roles]},
-    )
-    return municipality
-
-
-class TokenCheck(enum.Enum):
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    # django-otp's back-off after wrong codes (1, 2, 4 … seconds): no code is checked until it has passed.
-    THROTTLED = "throttled"
-
-
-@dataclass(frozen=True)
-class TokenResult:
-    check: TokenCheck
-    device: TOTPDevice | None = None
-    retry_after_seconds: int = 0
-
-    @property
-    def accepted(self) -> bool:
-        return self.check is TokenCheck.ACCEPTED
-
-
-_FAILURE = {TokenCheck.REJECTED: "確認コードの誤り", TokenCheck.THROTTLED: "待ち時間中の入力"}
-
-
-def _token_check(device: TOTPDevice, token: str) -> TokenResult:
-    allowed, details = device.verify_is_allowed()
-    if not allowed:
-        locked_until = (details or {}).get("locked_until")
-        wait = math.ceil((locked_until - timezone.now()).total_seconds()) if locked_until else 1
-        return TokenResult(TokenCheck.THROTTLED, device, max(wait, 1))
-    # verify_token refuses a code at or before the last accepted one, so a code is good only once.
-    if device.verify_token(token):
-        return TokenResult(TokenCheck.ACCEPTED, device)
-    return TokenResult(TokenCheck.REJECTED, device)
-
-
-@transaction.atomic
-def two_factor_device_start(*, user: User) -> TOTPDevice:
-    """A new unconfirmed TOTP device with a fresh secret, for the setup page of one session.
-
-    Earlier unconfirmed devices go: a secret shown in another session, perhaps to someone who had only
-    the password, must not become the one the user later confirms.
-    """
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="スマートフォン", confirmed=False)
-
-
-@transaction.atomic
-def two_factor_device_confirm(*, user: User, device_id: int, token: str, request: HttpRequest) -> TokenResult:
-    """Confirm the user's pending device with the first code its app shows.
-
-    Only while the user has no confirmed device: adding a second one needs the first (and is not offered).
-    Every attempt is audited; the caller marks the session verified when the result is accepted.
-    """
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return TokenResult(TokenCheck.REJECTED)
-    device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
-    if device is None:
-        return TokenResult(TokenCheck.REJECTED)
-    result = _token_check(device, token)
-    if result.accepted:
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        audit_record(user=user, action=Action.CREATE, obj=device, summary="二要素認証の端末を登録", request=request)
-    else:
-        audit_record(
-            user=user,
-            action=Action.LOGIN_FAILED,
-            summary=f"二要素認証の端末登録: {_FAILURE[result.check]}",
-            request=request,
-        )
-    return result
-
-
-@transaction.atomic
-def two_factor_code_verify(*, user: User, token: str, request: HttpRequest) -> TokenResult:
-    """Check a code against the user's confirmed device; audited whether it passes or not."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
-    if device is None:
-        return TokenResult(TokenCheck.REJECTED)
-    result = _token_check(device, token)
-    if result.accepted:
-        audit_record(user=user, action=Action.LOGIN, summary="二要素認証（確認コード）", request=request)
-    else:
-        audit_record(
-            user=user, action=Action.LOGIN_FAILED, summary=f"二要素認証: {_FAILURE[result.check]}", request=request
-        )
-    return result
-
-
-@transaction.atomic
-def two_factor_reset(*, user: User, by: str) -> int:
-    """Remove every TOTP device of ``user`` (a lost or replaced phone); the next login sets up a new one.
-
-    A session that had confirmed a code with a removed device counts as unconfirmed from its next request.
-    """
-    count, _ = TOTPDevice.objects.filter(user=user).delete()
-    audit_record(
-        user=None,
-        username=by,
-        action=Action.DELETE,
-        obj=user,
-        summary=f"{user.get_username()} の二要素認証の端末を削除（{count}台）",
-    )
-    return count

@@ -122,7 +122,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = selectors.person_get_for_user(user=user, pk=pk, request=request, editing=True)
+    view = selectors.person_get_for_user(user=user, pk=pk, request=request)
+    if not view.decision.may_edit:
+        raise Http404
     person = view.person
     initial = {name: getattr(person, name) for name in PersonForm.base_fields}
     form = PersonForm(request.POST or None, user=user, initial=initial)
@@ -146,7 +148,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = selectors.person_check_for_user(user=user, pk=pk, editing=True)
+    view = selectors.person_check_for_user(user=user, pk=pk)
     form = PersonNameForm(request.POST)
     if form.is_valid():
         try:
@@ -169,7 +171,7 @@ def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
 def household_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new household, starting from a person the user may see."""
     user = _user(request)
-    view = selectors.person_get_for_user(user=user, pk=pk, request=request, editing=True)
+    view = selectors.person_get_for_user(user=user, pk=pk, request=request)
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = view.person
@@ -226,7 +228,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = selectors.household_check_for_user(user=user, pk=pk, editing=True)
+    view = selectors.household_check_for_user(user=user, pk=pk)
     form = HouseholdMemberForm(request.POST)
     if not form.is_valid():
         messages.error(request, "世帯員を追加できません: 入力を確認してください。")

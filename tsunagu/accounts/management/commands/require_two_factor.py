@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tsunagu.accounts.services import municipality_two_factor_require
 from tsunagu.core.management import command_operator
 from tsunagu.core.models import Municipality, Role
-from tsunagu.core.services import municipality_two_factor_require
 
 
 class Command(BaseCommand):

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tsunagu.accounts.services import municipality_two_factor_require
 from tsunagu.audit.models import Action, AuditEntry
 from tsunagu.conftest import PASSWORD
 from tsunagu.core.models import Municipality, Role
-from tsunagu.core.services import municipality_two_factor_require
 
 pytestmark = pytest.mark.django_db
 

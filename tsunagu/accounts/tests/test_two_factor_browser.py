@@ -6,9 +6,9 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tsunagu.accounts.services import municipality_two_factor_require
 from tsunagu.conftest import PASSWORD, screenshot
 from tsunagu.core.models import Role
-from tsunagu.core.services import municipality_two_factor_require
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

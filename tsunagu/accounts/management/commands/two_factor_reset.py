@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tsunagu.accounts.services import two_factor_reset
 from tsunagu.core.management import command_operator
 from tsunagu.core.models import User
-from tsunagu.core.services import two_factor_reset
 
 
 class Command(BaseCommand):

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Staff accounts and their security: signing in and out, two factors, sessions, administration.
+
+    The models it works on (User, Membership, Organization …) stay in core, which every app imports;
+    this app writes the audit entries about them, which core, below audit, cannot.
+    """
+
+    name = "tsunagu.accounts"
+    label = "accounts"
+    verbose_name = "利用者アカウントとセキュリティ"
