@@ -26,9 +26,7 @@ def _user(request: HttpRequest) -> User:
 @require_http_methods(["GET", "POST"])
 def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = people.person_get_for_user(user=user, pk=pk, request=request)
-    if not view.decision.may_edit:
-        raise Http404
+    view = people.person_get_for_user(user=user, pk=pk, request=request, editing=True)
     form = ConsentForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = services.ConsentInput(
@@ -56,7 +54,7 @@ def _consent_for_user(user: User, pk: int, request: HttpRequest) -> tuple[Consen
     consent = Consent.objects.filter(pk=pk, municipality_id=user.municipality_id).only("person_id").first()
     if consent is None:
         raise Http404
-    view = people.person_get_for_user(user=user, pk=consent.person_id, request=request)
+    view = people.person_get_for_user(user=user, pk=consent.person_id, request=request, editing=True)
     return selectors.consents_of_person(person_id=view.person.pk).get(pk=pk), view
 
 
@@ -64,8 +62,6 @@ def _consent_for_user(user: User, pk: int, request: HttpRequest) -> tuple[Consen
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     consent, view = _consent_for_user(user, pk, request)
-    if not view.decision.may_edit:
-        raise Http404
     form = ConsentWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -45,9 +45,13 @@ class PersonView:
     decision: AccessDecision
 
 
-def person_check_for_user(*, user: User, pk: int) -> PersonView:
+def person_check_for_user(*, user: User, pk: int, editing: bool = False) -> PersonView:
     """One person, with the reasons the user may see them; 404 if they may not. Not a read: the explicit
-    pre-check of a write (a POST that changes or adds, then redirects), whose service audits the write."""
+    pre-check of a write (a POST that changes or adds, then redirects), whose service audits the write.
+
+    ``editing``: the page changes the record, so a reader without an editing basis (own record or consent;
+    a 支援会議 or an emergency only lets an agency read) gets 404 as well.
+    """
     person = (
         _person_base(user)
         .select_related("district", "registered_by")
@@ -58,14 +62,16 @@ def person_check_for_user(*, user: User, pk: int) -> PersonView:
     if person is None:
         raise Http404
     decision = decide(user, person.pk)
-    if not decision.allowed:
+    if not decision.allowed or (editing and not decision.may_edit):
         raise Http404
     return PersonView(person=person, decision=decision)
 
 
-def person_get_for_user(*, user: User, pk: int, request: HttpRequest | None = None) -> PersonView:
+def person_get_for_user(
+    *, user: User, pk: int, request: HttpRequest | None = None, editing: bool = False
+) -> PersonView:
     """One person the user may see, for a page that shows them; 404 otherwise. Always writes the read entry."""
-    view = person_check_for_user(user=user, pk=pk)
+    view = person_check_for_user(user=user, pk=pk, editing=editing)
     disclosure_audit(
         user=user, grounds=view.decision.grounds, obj=view.person, person_id=pk, summary="本人の記録を閲覧",
         request=request,
@@ -172,7 +178,7 @@ class HouseholdView:
     address_hidden: bool = False
 
 
-def household_check_for_user(*, user: User, pk: int) -> HouseholdView:
+def household_check_for_user(*, user: User, pk: int, editing: bool = False) -> HouseholdView:
     """A household as the user may see it: only the members they may see are shown, others are counted.
 
     404 unless the user may see at least one member. Not a read: the pre-check of a write.
@@ -191,6 +197,8 @@ def household_check_for_user(*, user: User, pk: int) -> HouseholdView:
         raise Http404
     # The household is seen through the strongest access the user has to any of its members.
     strongest = min((v.decision for v in visible), key=lambda d: BASIS_PRIORITY.index(Basis(d.strongest.basis)))
+    if editing and not any(v.decision.may_edit for v in visible):
+        raise Http404
     address_hidden = any(
         m.person.address_protected and not decisions[m.person_id].may_see_protected_address for m in members
     )
@@ -203,9 +211,11 @@ def household_check_for_user(*, user: User, pk: int) -> HouseholdView:
     )
 
 
-def household_get_for_user(*, user: User, pk: int, request: HttpRequest | None = None) -> HouseholdView:
+def household_get_for_user(
+    *, user: User, pk: int, request: HttpRequest | None = None, editing: bool = False
+) -> HouseholdView:
     """The household for a page that shows it (404 as ``household_check_for_user``); writes the read entry."""
-    view = household_check_for_user(user=user, pk=pk)
+    view = household_check_for_user(user=user, pk=pk, editing=editing)
     disclosure_audit(
         user=user, grounds=view.decision.grounds, obj=view.household, request=request,
         summary=f"世帯の記録を閲覧（世帯員{len(view.visible_members)}名）",

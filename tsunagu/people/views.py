@@ -122,9 +122,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = selectors.person_get_for_user(user=user, pk=pk, request=request)
-    if not view.decision.may_edit:
-        raise Http404
+    view = selectors.person_get_for_user(user=user, pk=pk, request=request, editing=True)
     person = view.person
     initial = {name: getattr(person, name) for name in PersonForm.base_fields}
     form = PersonForm(request.POST or None, user=user, initial=initial)
@@ -148,7 +146,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = selectors.person_check_for_user(user=user, pk=pk)
+    view = selectors.person_check_for_user(user=user, pk=pk, editing=True)
     form = PersonNameForm(request.POST)
     if form.is_valid():
         try:
@@ -171,7 +169,7 @@ def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
 def household_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new household, starting from a person the user may see."""
     user = _user(request)
-    view = selectors.person_get_for_user(user=user, pk=pk, request=request)
+    view = selectors.person_get_for_user(user=user, pk=pk, request=request, editing=True)
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = view.person
@@ -228,7 +226,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    view = selectors.household_check_for_user(user=user, pk=pk)
+    view = selectors.household_check_for_user(user=user, pk=pk, editing=True)
     form = HouseholdMemberForm(request.POST)
     if not form.is_valid():
         messages.error(request, "世帯員を追加できません: 入力を確認してください。")

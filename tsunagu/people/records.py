@@ -1,0 +1,26 @@
+"""The pages of people, households and the consent register that take an id, registered for the generated
+access matrix and the audit walk (``tsunagu.records.registry``)."""
+
+from tsunagu.records.registry import ListRoute, Route, register_routes
+
+
+def register() -> None:
+    register_routes(
+        Route("people:person-detail", "person"),
+        Route("people:person-edit", "person", needs="edit"),
+        Route("people:person-name-add", "person", needs="edit", method="POST"),
+        Route("people:household-create", "person", needs="edit"),
+        Route("people:person-merge", "person", needs="supervise"),
+        Route("people:person-timeline", "person"),
+        Route("people:person-timeline-print", "person"),
+        Route("people:person-unmerge", "merge", needs="supervise", method="POST"),
+        Route("people:household-detail", "household"),
+        Route("people:household-member-add", "household", needs="edit", method="POST"),
+        Route("people:household-timeline", "household"),
+        Route("access:consent-create", "person", needs="edit"),
+        Route("access:consent-withdraw", "consent", needs="edit"),
+        # A supervisor reviews the emergency grants of their own organisation, whoever the person is.
+        Route("access:emergency-review", "emergency_grant", needs="review", method="POST"),
+        ListRoute("people:person-search", query={"name": "ヤマダ"}),
+        ListRoute("access:emergency-review-list"),
+    )

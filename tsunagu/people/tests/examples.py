@@ -1,0 +1,58 @@
+"""How to make each target of the people pages in a state of the generated access matrix
+(``tsunagu.records.tests.matrix``): the person and household of the arrangement, a consent, a merge, and
+an emergency grant awaiting review."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from tsunagu.access.models import ConsentMethod
+from tsunagu.access.services import ConsentInput, consent_record, emergency_access_request
+from tsunagu.core.models import Membership, Role
+from tsunagu.core.services import user_create
+from tsunagu.people.merge import person_merge
+from tsunagu.people.tests.helpers import register
+
+
+def consent(arrangement) -> int:
+    # A consent naming an agency no persona works at: it opens nothing to the personas by itself.
+    made = consent_record(
+        user=arrangement.holder, person=arrangement.person,
+        data=ConsentInput(purpose="子育て支援のため", method=ConsentMethod.ORAL, given_on=timezone.localdate(),
+                          organizations=[arrangement.organization("子育て応援課")]),
+    )  # fmt: skip
+    return made.pk
+
+
+def merge(arrangement) -> int:
+    """A duplicate record of the person, merged into it by a supervisor of the holding agency."""
+    holder_org = Membership.objects.filter(user=arrangement.holder).first().organization
+    supervisor = user_create(
+        municipality=arrangement.holder.municipality, username=f"sv-{arrangement.state}", password="x-matrix-pass",
+        memberships=[(holder_org, Role.SUPERVISOR)],
+    )  # fmt: skip
+    duplicate = register(arrangement.holder, phone="0858-00-9999")
+    from tsunagu.access.policy import decide
+
+    made = person_merge(
+        user=supervisor, kept=arrangement.person, kept_decision=decide(supervisor, arrangement.person.pk),
+        merged=duplicate, merged_decision=decide(supervisor, duplicate.pk), reason="同一人物（行列テスト）",
+    )  # fmt: skip
+    return made.pk
+
+
+def emergency_grant(arrangement) -> int:
+    """An emergency grant of 福祉あんしん課 (the coordinator's) on another person, awaiting review."""
+    other = register(arrangement.holder, given_name="次郎", given_name_kana="ジロウ")
+    requester = arrangement.personas.coordinator if arrangement.state != "other_town" else arrangement.holder
+    made = emergency_access_request(user=requester, person=other, reason="安否が確認できず緊急に連絡先を確認する", hours=2)
+    return made.pk
+
+
+EXAMPLES = {
+    "person": lambda arrangement: arrangement.person.pk,
+    "household": lambda arrangement: arrangement.household.pk,
+    "consent": consent,
+    "merge": merge,
+    "emergency_grant": emergency_grant,
+}

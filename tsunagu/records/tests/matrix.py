@@ -1,0 +1,185 @@
+"""The generated access matrix: persona × URL × record state, from the URL configuration and the registry.
+
+Each registered ``Route`` (a URL that takes an id) is called by every persona in every state; each
+registered record kind is read through the one selector. The expectations are written here from the
+rules of DESIGN §4, not computed by the code under test:
+
+- the holding agency (地域包括支援センター: caseworker A and colleague) always reads and edits its record;
+- another agency reads through a consent naming it (and edits the person), a 支援会議 (read only), or an
+  emergency grant that has not expired (read only);
+- a withdrawn consent or an expired emergency grant opens nothing;
+- administrators, auditors and the staff of another municipality never read personal data;
+- a record of another municipality is read by its own agency only.
+
+Examples of each target (how to make a consultation, a referral, a household … in a given state) are
+found in each app's ``tests/examples.py`` (``EXAMPLES = {target: factory}``), so that a new capability
+adds its rows by adding its routes and its examples.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from tsunagu.access.models import Basis, ConsentMethod
+from tsunagu.access.services import (
+    ConsentInput,
+    consent_record,
+    consent_withdraw,
+    emergency_access_request,
+    grant_create,
+)
+from tsunagu.core.models import Municipality, Organization, User
+from tsunagu.people.models import Household, Person, Relationship
+from tsunagu.people.tests.helpers import household_of, register
+
+PERSONAS = ("caseworker_a", "colleague_a", "caseworker_b", "coordinator", "supervisor", "administrator", "auditor",
+            "stranger")  # fmt: skip
+STATES = ("own", "consented", "consent_withdrawn", "meeting", "emergency", "emergency_expired", "other_town")
+
+OWN = {"caseworker_a", "colleague_a"}
+ANSHIN = {"coordinator", "supervisor"}
+READERS = {
+    "own": OWN,
+    "consented": OWN | {"caseworker_b"},
+    "consent_withdrawn": OWN,
+    "meeting": OWN | ANSHIN,
+    "emergency": OWN | {"caseworker_b"},
+    "emergency_expired": OWN,
+    "other_town": {"stranger"},
+}
+EDITORS = {state: (OWN | {"caseworker_b"} if state == "consented" else readers & (OWN | {"stranger"}))
+           for state, readers in READERS.items()}  # fmt: skip
+
+# URLs that take an id but show no personal data (the plan's public catalogue), and Django's admin
+# (administrators only, scoped to their municipality; tested in tsunagu.accounts).
+NOT_PERSONAL = {"plans:organization-detail", "plans:division-detail"}
+EXCLUDED_NAMESPACES = {"tsunagu-admin"}
+
+
+def expected_allowed(needs: str, state: str) -> set[str]:
+    if needs == "read":
+        return READERS[state]
+    if needs == "edit":
+        return EDITORS[state]
+    if needs == "supervise":
+        return READERS[state] & {"supervisor"}
+    if needs == "review":
+        # The emergency grant under review is the coordinator's (福祉あんしん課), in 琴浦町.
+        return {"supervisor"} if state != "other_town" else set()
+    raise ValueError(needs)
+
+
+@dataclass
+class Arrangement:
+    """A record state: the person the records are about, and who holds them."""
+
+    state: str
+    personas: object
+    holder: User  # writes the records (caseworker A, or the stranger in another town)
+    person: Person
+    household: Household
+    town: Municipality
+    made: dict[str, int] = field(default_factory=dict)
+
+    def organization(self, name: str) -> Organization:
+        return Organization.objects.get(municipality=self.town, name=name)
+
+
+def url_patterns_with_ids() -> list[str]:
+    """Every named URL that takes an argument, by its namespaced name."""
+    found: list[str] = []
+
+    def walk(patterns: list, namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name and pattern.pattern.converters:
+                found.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return sorted(n for n in set(found) if n.split(":")[0] not in EXCLUDED_NAMESPACES)
+
+
+def missing_routes(url_names: list[str]) -> list[str]:
+    """URLs that take an id and have no registered route (so no row in the matrix)."""
+    from tsunagu.records import registry
+
+    registered = {route.url_name for route in registry.routes()}
+    return [name for name in url_names if name not in registered | NOT_PERSONAL]
+
+
+def examples() -> dict[str, Callable[[Arrangement], int]]:
+    """Every app's ``tests/examples.py``: how to make each target in a state."""
+    found: dict[str, Callable[[Arrangement], int]] = {}
+    for config in apps.get_app_configs():
+        if (Path(config.path) / "tests" / "examples.py").exists():
+            module = importlib.import_module(f"{config.name}.tests.examples")
+            found.update(module.EXAMPLES)
+    return found
+
+
+OTHER_TOWN_CODE, OTHER_TOWN_NAME = "313726", "北栄町"
+
+
+def load_other_town_plan() -> Municipality:
+    """The same plan, for 北栄町: another municipality with its own programmes and agencies."""
+    from conftest import KOTOURA_PLAN
+    from tsunagu.plans.planfile import read_plan_file
+    from tsunagu.plans.services import plan_load
+
+    text = KOTOURA_PLAN.read_text(encoding="utf-8").replace('code = "313718"', f'code = "{OTHER_TOWN_CODE}"', 1)
+    text = text.replace('name = "琴浦町"', f'name = "{OTHER_TOWN_NAME}"', 1)
+    copy = Path(KOTOURA_PLAN).parent.parent / "var" / "other_town_plan.toml"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text(text, encoding="utf-8")
+    return plan_load(plan_file=read_plan_file(copy)).plan.municipality
+
+
+def arrange(state: str, personas, monkeypatch) -> Arrangement:
+    if state == "other_town":
+        town = load_other_town_plan()
+        holder = personas.stranger
+    else:
+        town, holder = personas.town, personas.caseworker_a
+    person = register(holder)
+    spouse = register(holder, given_name="太郎", given_name_kana="タロウ", birth_date=timezone.localdate().replace(year=1940))
+    household = household_of(holder, (spouse, Relationship.HEAD), (person, Relationship.SPOUSE))
+    arrangement = Arrangement(state, personas, holder, person, household, town)
+    org = Organization.objects.get
+
+    def consent_to(name: str):
+        return consent_record(
+            user=holder, person=person,
+            data=ConsentInput(purpose="支援のための情報共有", method=ConsentMethod.WRITTEN, given_on=timezone.localdate(),
+                              organizations=[org(municipality=personas.town, name=name)]),
+        )  # fmt: skip
+
+    if state == "consented":
+        consent_to("相談支援センターサポートりんくす")
+    elif state == "consent_withdrawn":
+        consent_withdraw(user=holder, consent=consent_to("相談支援センターサポートりんくす"), withdrawn_on=timezone.localdate())
+    elif state == "meeting":
+        grant_create(
+            organization=org(municipality=personas.town, name="福祉あんしん課"), person=person, basis=Basis.ART106_6,
+            source="meeting:matrix", granted_by=personas.coordinator, reason="支援会議の検討事例",
+        )  # fmt: skip
+    elif state.startswith("emergency"):
+        emergency_access_request(
+            user=personas.caseworker_b, person=person, reason="本人と連絡が取れず、室内で倒れている恐れがある", hours=2
+        )
+    return arrangement
+
+
+def move_clock_if_expired(state: str, monkeypatch) -> None:
+    """Called after the examples are made: an expired emergency grant is three hours later."""
+    if state == "emergency_expired":
+        later = timezone.now() + timedelta(hours=3)
+        monkeypatch.setattr(timezone, "now", lambda: later)
