@@ -21,6 +21,6 @@ def register() -> None:
         Route("access:consent-withdraw", "consent", needs="edit"),
         # A supervisor reviews the emergency grants of their own organisation, whoever the person is.
         Route("access:emergency-review", "emergency_grant", needs="review", method="POST"),
-        ListRoute("people:person-search", query={"name": "ヤマダ"}),
+        ListRoute("people:person-search", query={"name": "ことうら"}),
         ListRoute("access:emergency-review-list"),
     )
