@@ -150,7 +150,9 @@ def arrange(state: str, personas, monkeypatch) -> Arrangement:
     else:
         town, holder = personas.town, personas.caseworker_a
     person = register(holder)
-    spouse = register(holder, given_name="太郎", given_name_kana="タロウ", birth_date=timezone.localdate().replace(year=1940))
+    spouse = register(
+        holder, given_name="太郎", given_name_kana="タロウ", birth_date=timezone.localdate().replace(year=1940)
+    )
     household = household_of(holder, (spouse, Relationship.HEAD), (person, Relationship.SPOUSE))
     arrangement = Arrangement(state, personas, holder, person, household, town)
     org = Organization.objects.get
@@ -165,7 +167,9 @@ def arrange(state: str, personas, monkeypatch) -> Arrangement:
     if state == "consented":
         consent_to("相談支援センターサポートりんくす")
     elif state == "consent_withdrawn":
-        consent_withdraw(user=holder, consent=consent_to("相談支援センターサポートりんくす"), withdrawn_on=timezone.localdate())
+        consent_withdraw(
+            user=holder, consent=consent_to("相談支援センターサポートりんくす"), withdrawn_on=timezone.localdate()
+        )
     elif state == "meeting":
         grant_create(
             organization=org(municipality=personas.town, name="福祉あんしん課"), person=person, basis=Basis.ART106_6,
@@ -183,3 +187,64 @@ def move_clock_if_expired(state: str, monkeypatch) -> None:
     if state == "emergency_expired":
         later = timezone.now() + timedelta(hours=3)
         monkeypatch.setattr(timezone, "now", lambda: later)
+
+
+@dataclass
+class MatrixResult:
+    cases: int = 0
+    allowed: int = 0
+    denied: int = 0
+    leaks: list[tuple] = field(default_factory=list)
+    wrong_denials: list[tuple] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.cases} cases, {self.allowed} allowed, {self.denied} denied, {len(self.leaks)} leaks, "
+            f"{len(self.wrong_denials)} wrong denials"
+        )
+
+    def record(self, persona: str, what: str, status: int, expected: bool) -> None:
+        self.cases += 1
+        if status == 404:
+            self.denied += 1
+            if expected:
+                self.wrong_denials.append((persona, what, status))
+        else:
+            self.allowed += 1
+            assert status < 500, (persona, what, status)
+            if not expected:
+                self.leaks.append((persona, what, status))
+
+
+def run_matrix(client, personas, monkeypatch, state: str, *, kinds_only: tuple[str, ...] = ()) -> MatrixResult:
+    """Arrange ``state``, make every target, and call every route as every persona (and read every kind
+    through ``record_get_for_user``). ``kinds_only`` limits the run to those record kinds (no routes)."""
+    from django.http import Http404
+    from django.urls import reverse
+
+    from tsunagu.records import registry
+    from tsunagu.records.selectors import record_get_for_user
+
+    arrangement = arrange(state, personas, monkeypatch)
+    makers = examples()
+    routes = [] if kinds_only else registry.routes()
+    kinds = [k for k in registry.kinds() if not kinds_only or k.key in kinds_only]
+    targets = {route.target for route in routes} | {kind.key for kind in kinds}
+    ids = {target: makers[target](arrangement) for target in sorted(targets)}
+    move_clock_if_expired(state, monkeypatch)
+    result = MatrixResult()
+    for name in PERSONAS:
+        user = getattr(personas, name)
+        for route in routes:
+            client.force_login(user)
+            url = reverse(route.url_name, args=[ids[route.target]])
+            response = client.post(url, {}) if route.method == "POST" else client.get(url)
+            result.record(name, route.url_name, response.status_code, name in expected_allowed(route.needs, state))
+        for kind in kinds:
+            try:
+                record_get_for_user(user=user, kind=kind.key, pk=ids[kind.key])
+                status = 200
+            except Http404:
+                status = 404
+            result.record(name, f"kind:{kind.key}", status, name in READERS[state])
+    return result
