@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tsunagu.plans",
     "tsunagu.people",
     "tsunagu.access",
+    "tsunagu.records",
     "tsunagu.consultations",
     "tsunagu.home",
 ]

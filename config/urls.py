@@ -20,7 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("plan/", include("tsunagu.plans.urls")),
     path("people/", include("tsunagu.people.urls")),
-    path("access/", include("tsunagu.access.urls")),
+    path("access/", include("tsunagu.people.access_urls")),
     path("consultations/", include("tsunagu.consultations.urls")),
     path("audit/", include("tsunagu.audit.urls")),
     path("", include(core_pages)),
