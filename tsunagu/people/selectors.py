@@ -21,8 +21,10 @@ from tsunagu.access.services import AccessError, acting_organization
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.core.models import User
+from tsunagu.people.duplicates import Candidate, likely_duplicates
 from tsunagu.people.models import Household, HouseholdMember, Person, PersonMerge, PersonName
 from tsunagu.people.search import PersonConditions, PersonQuery, person_conditions
+from tsunagu.people.services import PersonInput
 
 
 def _person_base(user: User) -> QuerySet[Person]:
@@ -273,3 +275,19 @@ def emergency_person_lookup(
         request=request,
     )
     return found
+
+
+def duplicates_for_user(
+    *, user: User, data: PersonInput, exclude_pk: int | None = None, request: HttpRequest | None = None
+) -> list[Candidate]:
+    """Likely duplicates of ``data`` among the people the user may see, audited as shown (registration, 名寄せ)."""
+    visible = person_list_for_user(user=user)
+    if exclude_pk is not None:
+        visible = visible.exclude(pk=exclude_pk)
+    candidates = likely_duplicates(visible=visible, data=data)
+    decisions = decisions_for(user, [c.person.pk for c in candidates])
+    shown_audit(
+        user=user, action=Action.SEARCH, summary="同一人物の候補を表示", request=request,
+        shown=[Shown("person", c.person.pk, c.person.pk, decisions[c.person.pk].grounds) for c in candidates],
+    )  # fmt: skip
+    return candidates

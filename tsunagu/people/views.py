@@ -13,12 +13,13 @@ from tsunagu.access import selectors as access
 from tsunagu.access.policy import casework_organization_ids, decisions_for
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors, page_of
+from tsunagu.core.versioning import EditConflict
 from tsunagu.people import merge, selectors, services
-from tsunagu.people.duplicates import likely_duplicates
 from tsunagu.people.forms import (
     HouseholdForm,
     HouseholdMemberForm,
     MergeForm,
+    PersonEditForm,
     PersonForm,
     PersonNameForm,
     PersonSearchForm,
@@ -77,7 +78,7 @@ def person_register(request: HttpRequest) -> HttpResponse:
     candidates: list = []
     if request.method == "POST" and form.is_valid():
         data = form.to_input()
-        candidates = likely_duplicates(visible=selectors.person_list_for_user(user=user), data=data)
+        candidates = selectors.duplicates_for_user(user=user, data=data, request=request)
         if candidates and not form.cleaned_data["confirm_new_person"]:
             messages.warning(request, "同じ方が登録されている可能性があります。候補を確認してください。")
         else:
@@ -121,16 +122,24 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """本人情報の変更. A save from a form opened before somebody else saved the person is refused with
+    409 Conflict: the page keeps what was typed, names the fields that changed with their current values,
+    and now starts from the current version, so that saving again, after looking, succeeds."""
     user = _user(request)
     view = selectors.person_get_for_user(user=user, pk=pk, request=request, editing=True)
     person = view.person
-    initial = {name: getattr(person, name) for name in PersonForm.base_fields}
-    form = PersonForm(request.POST or None, user=user, initial=initial)
+    initial = {name: getattr(person, name) for name in PersonForm.base_fields} | {"version": person.version}
+    form = PersonEditForm(request.POST or None, user=user, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(
-                user=user, person=person, decision=view.decision, data=form.to_input(), request=request
-            )
+                user=user, person=person, decision=view.decision, data=form.to_input(),
+                expected_version=form.cleaned_data["version"], request=request,
+            )  # fmt: skip
+        except EditConflict as conflict:
+            form.moved_on(conflict)
+            status = 409
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -140,6 +149,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "people/person_form.html",
         {"form": form, "person": person, "decision": view.decision, "today": timezone.localdate()},
+        status=status,
     )
 
 
@@ -215,8 +225,11 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "candidates": candidates,
             "member_form": HouseholdMemberForm(),
             "panels": panels_for_user(
-                user=user, person_ids=[m.member.person_id for m in view.visible_members],
-                household_id=view.household.pk, subject=view.household, request=request,
+                user=user,
+                person_ids=[m.member.person_id for m in view.visible_members],
+                household_id=view.household.pk,
+                subject=view.household,
+                request=request,
             ),
             "today": timezone.localdate(),
         },
@@ -290,8 +303,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
             phone2=person.phone2, resident_number=person.resident_number,
             address=person.address if kept.decision.may_see_protected_address else "",
         )  # fmt: skip
-        visible = selectors.person_list_for_user(user=user).exclude(pk=pk)
-        candidates = likely_duplicates(visible=visible, data=data)
+        candidates = selectors.duplicates_for_user(user=user, data=data, exclude_pk=pk, request=request)
     return render(
         request,
         "people/person_merge.html",
