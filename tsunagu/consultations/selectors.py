@@ -56,6 +56,29 @@ def case_notes_visible(user: User) -> QuerySet[CaseNote]:
     return visible_records(user, kind("case_note"))
 
 
+def referrals_of_consultation(
+    *, user: User, consultation: Consultation, request: HttpRequest | None = None
+) -> list[Referral]:
+    """The referrals of a consultation the user has read, as far as the user may read them (audited as shown)."""
+    rows = (
+        referrals_visible(user)
+        .filter(consultation=consultation)
+        .select_related("from_organization", "to_organization", "to_program", "consent")
+        .order_by("sent_at", "id")
+    )
+    shown = records_for_user(user=user, kind="referral", rows=rows, summary="相談のつなぎを表示", request=request)
+    return shown[:200]
+
+
+def case_notes_of_consultation(
+    *, user: User, consultation: Consultation, request: HttpRequest | None = None
+) -> list[CaseNote]:
+    """The progress records of a consultation, as far as the user may read them (audited as shown)."""
+    rows = case_notes_visible(user).filter(consultation=consultation).select_related("organization", "staff")
+    shown = records_for_user(user=user, kind="case_note", rows=rows, summary="相談の支援経過を表示", request=request)
+    return shown[:200]
+
+
 @dataclass(frozen=True)
 class ConsultationFilters:
     program: int | None = None

@@ -166,15 +166,8 @@ def _suggestions(user: User, consultation: Consultation) -> Any:
 def _detail(request: HttpRequest, user: User, consultation: Consultation, referral_form: ReferralForm | None = None,
             status: int = 200) -> HttpResponse:  # fmt: skip
     own = consultation.organization_id in casework_organization_ids(user)
-    referrals = list(
-        selectors.referrals_visible(user)
-        .filter(consultation=consultation)
-        .select_related("from_organization", "to_organization", "to_program")
-        .order_by("sent_at")
-    )
-    notes = list(
-        selectors.case_notes_visible(user).filter(consultation=consultation).select_related("organization", "staff")
-    )
+    referrals = selectors.referrals_of_consultation(user=user, consultation=consultation, request=request)
+    notes = selectors.case_notes_of_consultation(user=user, consultation=consultation, request=request)
     without_consent = consultation.consent_variant == ConsentVariant.WITHOUT_CONSENT or consultation.is_anonymous
     if referral_form is None:
         referral_form = ReferralForm(

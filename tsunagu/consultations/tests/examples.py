@@ -35,7 +35,7 @@ def _consultation(arrangement):
 
     if "consultation" not in arrangement.made:
         issues = list(issues_ensure(arrangement.town))[:2]
-        program = Program.objects.filter(municipality=arrangement.town, category=Category.CONSULTATION).first()
+        program = Program.objects.filter(municipality=arrangement.town, category=Category.CONSULTATION)[0]
         made = services.consultation_record(
             user=arrangement.holder,
             data=services.ConsultationInput(

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from tsunagu.audit.models import Action, AuditEntry
 from tsunagu.consultations.defaults import issues_ensure
+from tsunagu.core.models import Organization
 from tsunagu.records.tests.matrix import arrange, examples
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_the_suggestions_fragment_is_a_read_of_the_person(client, personas, monk
     assert client.get(url, {"person": arrangement.person.pk, "issues": [issue.pk]}).status_code == 200
     (entry,) = new_entries(since)
     assert (entry.action, entry.person_id, entry.basis) == (Action.READ, arrangement.person.pk, "consent")
-    assert entry.organization.name == "相談支援センターサポートりんくす"
+    assert entry.organization_id == Organization.objects.get(name="相談支援センターサポートりんくす").pk
     # Another town's caseworker learns nothing, and nothing is written as read.
     client.force_login(personas.stranger)
     since = last_id()
@@ -49,7 +50,7 @@ def test_inbox_and_open_referrals_name_what_they_show(client, personas, monkeypa
     since = last_id()
     client.get(reverse("consultations:referrals-open"))
     (entry,) = new_entries(since)
-    assert entry.records["referral"] == [referral] and entry.records["person"] == [arrangement.person.pk]
+    assert entry.records == {"referral": [referral], "person": [arrangement.person.pk]}
     # A caseworker who may not read the referral sees the row without the name, and nothing is logged as shown.
     client.force_login(personas.caseworker_b)
     since = last_id()

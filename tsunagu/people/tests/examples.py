@@ -26,7 +26,7 @@ def consent(arrangement) -> int:
 
 def merge(arrangement) -> int:
     """A duplicate record of the person, merged into it by a supervisor of the holding agency."""
-    holder_org = Membership.objects.filter(user=arrangement.holder).first().organization
+    holder_org = Membership.objects.filter(user=arrangement.holder)[0].organization
     supervisor = user_create(
         municipality=arrangement.holder.municipality, username=f"sv-{arrangement.state}", password="x-matrix-pass",
         memberships=[(holder_org, Role.SUPERVISOR)],
@@ -45,7 +45,9 @@ def emergency_grant(arrangement) -> int:
     """An emergency grant of 福祉あんしん課 (the coordinator's) on another person, awaiting review."""
     other = register(arrangement.holder, given_name="次郎", given_name_kana="ジロウ")
     requester = arrangement.personas.coordinator if arrangement.state != "other_town" else arrangement.holder
-    made = emergency_access_request(user=requester, person=other, reason="安否が確認できず緊急に連絡先を確認する", hours=2)
+    made = emergency_access_request(
+        user=requester, person=other, reason="安否が確認できず緊急に連絡先を確認する", hours=2
+    )
     return made.pk
 
 

@@ -74,16 +74,16 @@ def test_every_page_that_shows_personal_data_is_audited_with_its_basis(client, p
             about = [e for e in entries if e.action in DISCLOSING and names_person(e, arrangement.person.pk)]
             if name == reader and {e.basis for e in about} != {basis}:
                 problems.append(f"{name} {route.url_name}: bases {sorted({e.basis for e in about})}, expected {basis}")
-    for route in registry.list_routes():
+    for list_route in registry.list_routes():
         for name in PERSONAS:
             client.force_login(getattr(personas, name))
             before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-            response = client.get(reverse(route.url_name), route.query)
+            response = client.get(reverse(list_route.url_name), list_route.query)
             if response.status_code == 404:
                 continue
             walked += 1
             entries = list(AuditEntry.objects.filter(id__gt=before))
-            problems += [f"{name} {route.url_name}: {p}" for p in bad_entries(entries)]
+            problems += [f"{name} {list_route.url_name}: {p}" for p in bad_entries(entries)]
             # A name on the page must be named by an entry (records of the same name count together:
             # a merged duplicate keeps the name of the record it was merged into).
             body = response.content.decode()
@@ -93,7 +93,7 @@ def test_every_page_that_shows_personal_data_is_audited_with_its_basis(client, p
             named = {pid for e in entries if e.action in DISCLOSING for pid in (e.records or {}).get("person", [])}
             named |= {e.person_id for e in entries if e.person_id}
             problems += [
-                f"{name} {route.url_name}: shows {full_name} without an entry naming them"
+                f"{name} {list_route.url_name}: shows {full_name} without an entry naming them"
                 for full_name, pks in by_name.items()
                 if full_name in body and not pks & named
             ]
