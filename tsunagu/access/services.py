@@ -20,7 +20,9 @@ from tsunagu.access.models import AccessGrant, Basis, Consent, ConsentGiver, Con
 from tsunagu.access.policy import casework_memberships
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
+from tsunagu.core.japanese.wareki import to_wareki
 from tsunagu.core.models import Organization, Role, User
+from tsunagu.core.transitions import transition
 
 EMERGENCY_MAX_HOURS = 72
 
@@ -208,24 +210,35 @@ def consent_record(
     return consent
 
 
+def _withdrawn(current: Consent) -> AccessError:
+    assert current.withdrawn_on is not None
+    by = f"、{current.withdrawn_recorded_by}が記録" if current.withdrawn_recorded_by_id else ""
+    return AccessError(f"この同意はすでに撤回されています（{to_wareki(current.withdrawn_on)}撤回{by}）。")
+
+
 @transaction.atomic
 def consent_withdraw(
     *, user: User, consent: Consent, withdrawn_on: date, note: str = "", request: HttpRequest | None = None
 ) -> Consent:
-    """Record the withdrawal and revoke, in the same transaction, every grant the consent gave."""
+    """Record the withdrawal and revoke, in the same transaction, every grant the consent gave.
+
+    A consent is withdrawn once: of two withdrawals at the same moment one wins, the other gets
+    ``AccessError`` and writes nothing (``tsunagu.core.transitions``). The grants are read after the
+    consent is locked, so a referral accepted under it just before is revoked with the rest.
+    """
     if consent.withdrawn_on is not None:
-        raise AccessError("この同意はすでに撤回されています。")
+        raise _withdrawn(consent)
     if withdrawn_on > timezone.localdate():
         raise AccessError("撤回日に未来の日付は入力できません。")
     if withdrawn_on < consent.given_on:
         raise AccessError("撤回日が同意日より前になっています。")
     acting = acting_organization(user)
-    consent.withdrawn_on, consent.withdrawn_recorded_by, consent.withdrawal_note = (
-        withdrawn_on,
-        user,
-        note.strip(),
+    consent = transition(
+        consent,
+        expect={"withdrawn_on": None},
+        values={"withdrawn_on": withdrawn_on, "withdrawn_recorded_by": user, "withdrawal_note": note.strip()},
+        refused=_withdrawn,
     )
-    consent.save(update_fields=["withdrawn_on", "withdrawn_recorded_by", "withdrawal_note"])
     audit_record(
         user=user,
         organization=acting,
@@ -274,13 +287,19 @@ def emergency_access_request(
     )
 
 
+def _reviewed(current: AccessGrant) -> AccessError:
+    by = f"、{current.reviewed_by}" if current.reviewed_by_id else ""
+    return AccessError(f"この緊急閲覧はすでに確認済みです（{current.get_review_status_display()}{by}）。")
+
+
 @transaction.atomic
 def emergency_access_review(
     *, user: User, grant: AccessGrant, approve: bool, note: str, request: HttpRequest | None = None
 ) -> AccessGrant:
     """A supervisor of the grant's organisation confirms or rejects an emergency access.
 
-    Rejecting ends the access at once.
+    Rejecting ends the access at once. Reviewed once: of two reviews at the same moment one wins, the
+    other gets ``AccessError`` and writes nothing (``tsunagu.core.transitions``).
     """
     supervises = any(
         m.organization_id == grant.organization_id and m.role == Role.SUPERVISOR for m in casework_memberships(user)
@@ -288,12 +307,18 @@ def emergency_access_review(
     if not supervises or grant.basis != Basis.EMERGENCY:
         raise AccessError("この緊急閲覧を確認する権限がありません。")
     if grant.review_status != ReviewStatus.PENDING:
-        raise AccessError("この緊急閲覧はすでに確認済みです。")
+        raise _reviewed(grant)
     if not approve and not note.strip():
         raise AccessError("不適切と判断した理由を書いてください。")
-    grant.review_status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
-    grant.reviewed_by, grant.reviewed_at, grant.review_note = user, timezone.now(), note.strip()
-    grant.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_note"])
+    grant = transition(
+        grant,
+        expect={"review_status": ReviewStatus.PENDING},
+        values={
+            "review_status": ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED,
+            "reviewed_by": user, "reviewed_at": timezone.now(), "review_note": note.strip(),
+        },
+        refused=_reviewed,
+    )  # fmt: skip
     audit_record(
         user=user,
         organization=grant.organization,

@@ -1,7 +1,9 @@
-"""Reading the audit log: only auditors, only their own municipality."""
+"""Reading the audit log: only auditors, only their own municipality — and, for a service explaining an
+edit conflict, which fields a record's last changes touched and who made them (never their values)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -9,8 +11,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tsunagu.audit.models import AuditEntry
+from tsunagu.audit.models import Action, AuditEntry
 from tsunagu.core.models import Membership, Role, User
+from tsunagu.core.versioning import EditConflict, VersionedModel, changed_fields
 
 
 def is_auditor(user: User) -> bool:
@@ -53,3 +56,35 @@ def audit_entries_for_user(*, user: User, filters: AuditFilter) -> QuerySet[Audi
     if filters.date_to:
         qs = qs.filter(created_at__lt=datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=zone))
     return qs.order_by("-created_at", "-id")
+
+
+def edit_conflict(
+    *, record: VersionedModel, since_version: int, fields: Iterable[str], hidden: Collection[str] = ()
+) -> EditConflict:
+    """The ``EditConflict`` for a user whose form started at ``since_version`` of ``record`` (as it is now).
+
+    Each version step wrote one UPDATE entry on the record (``tsunagu.core.versioning``): the newest
+    ``record.version - since_version`` of them name the fields changed since, of which ``fields`` (the
+    form's, in its order) are listed with their current values, less ``hidden``; the newest names who and when. Reads
+    the municipality's newest entries first (its time index), so a conflict — always about a recent
+    change — costs a few rows. Not audited itself: the user has just read the record on the edit page.
+    """
+    steps = max(record.version - since_version, 1)
+    qs = AuditEntry.objects.filter(action=Action.UPDATE, model=record._meta.label_lower, object_id=str(record.pk))
+    municipality_id = getattr(record, "municipality_id", None)
+    if municipality_id is not None:
+        qs = qs.filter(municipality_id=municipality_id)
+    entries = list(qs.select_related("user", "organization").order_by("-created_at", "-id")[:steps])
+    touched = {name for entry in entries for name in entry.changes}
+    changed = [name for name in dict.fromkeys(fields) if name in touched]  # in the form's order
+    by = ""
+    if entries:
+        newest = entries[0]
+        name = (newest.user.display_name or newest.user.get_username()) if newest.user else newest.username
+        by = f"{newest.organization.name} {name}" if newest.organization else name
+    return EditConflict(
+        current_version=record.version,
+        changed=changed_fields(record, changed, hidden=hidden),
+        changed_by=by,
+        changed_at=entries[0].created_at if entries else None,
+    )

@@ -42,6 +42,7 @@ from tsunagu.consultations.models import (
 from tsunagu.consultations.routing import consultation_domains
 from tsunagu.core.japanese.wareki import age_on
 from tsunagu.core.models import Organization, User
+from tsunagu.core.transitions import locked, transition
 from tsunagu.people.models import Household, Person
 from tsunagu.plans.models import Category, Program
 
@@ -298,23 +299,42 @@ def _works_at(user: User, organization_id: int) -> bool:
 
 
 def _receiver(user: User, referral: Referral) -> Organization:
+    # A quick answer for a page showing an old state; the locked check in ``transition`` decides.
     if referral.status != ReferralStatus.SENT:
-        raise ConsultationError("このつなぎにはすでに回答しています。")
+        raise _answered(referral)
     if not _works_at(user, referral.to_organization_id):
         raise ConsultationError("つなぎ先の機関の職員だけが回答できます。")
     return referral.to_organization
 
 
+def _answered(current: Referral) -> ConsultationError:
+    by = f"、{current.responded_by}" if current.responded_by_id else ""
+    return ConsultationError(
+        f"このつなぎにはすでに回答しています（{current.get_status_display()}{by}）。画面を開き直して確認してください。"
+    )
+
+
 @transaction.atomic
 def referral_accept(*, user: User, referral: Referral, request: HttpRequest | None = None) -> Referral:
-    """The receiving organisation accepts; it is then granted access to the person on the referral's basis."""
+    """The receiving organisation accepts; it is then granted access to the person on the referral's basis.
+
+    Exactly one of an accept and a decline (or two accepts) at the same moment wins; the other gets
+    ``ConsultationError`` and writes nothing (``tsunagu.core.transitions``). The consent is locked too, so
+    that a withdrawal at the same moment either comes first (and this refuses) or waits and then revokes
+    the grant given here.
+    """
     receiver = _receiver(user, referral)
-    if referral.basis == ReferralBasis.CONSENT and (referral.consent is None or referral.consent.withdrawn_on):
+    consent = locked(referral.consent) if referral.consent is not None else None
+    if referral.basis == ReferralBasis.CONSENT and (consent is None or consent.withdrawn_on):
         raise ConsultationError(
             "本人同意が撤回されたため、このつなぎは受理できません。つないだ機関に連絡してください。"
         )
-    referral.status, referral.responded_by, referral.responded_at = ReferralStatus.ACCEPTED, user, timezone.now()
-    referral.save(update_fields=["status", "responded_by", "responded_at"])
+    referral = transition(
+        referral,
+        expect={"status": ReferralStatus.SENT},
+        values={"status": ReferralStatus.ACCEPTED, "responded_by": user, "responded_at": timezone.now()},
+        refused=_answered,
+    )
     audit_record(
         user=user, organization=receiver, action=Action.UPDATE, obj=referral, person_id=referral.consultation.person_id,
         summary=f"つなぎを受理（{referral.from_organization.name}から）", changes={"status": ["sent", "accepted"]},
@@ -340,12 +360,19 @@ def referral_accept(*, user: User, referral: Referral, request: HttpRequest | No
 
 @transaction.atomic
 def referral_decline(*, user: User, referral: Referral, reason: str, request: HttpRequest | None = None) -> Referral:
+    """The receiving organisation declines, with its reason; as ``referral_accept``, one answer wins."""
     receiver = _receiver(user, referral)
     if not reason.strip():
         raise ConsultationError("辞退の理由を入力してください（つないだ機関が次の行き先を考えられるように）。")
-    referral.status, referral.responded_by, referral.responded_at = ReferralStatus.DECLINED, user, timezone.now()
-    referral.decline_reason = reason.strip()
-    referral.save(update_fields=["status", "responded_by", "responded_at", "decline_reason"])
+    referral = transition(
+        referral,
+        expect={"status": ReferralStatus.SENT},
+        values={
+            "status": ReferralStatus.DECLINED, "responded_by": user, "responded_at": timezone.now(),
+            "decline_reason": reason.strip(),
+        },
+        refused=_answered,
+    )  # fmt: skip
     audit_record(
         user=user, organization=receiver, action=Action.UPDATE, obj=referral, person_id=referral.consultation.person_id,
         summary="つなぎを辞退", changes={"status": ["sent", "declined"], "decline_reason": reason.strip()},

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.japanese.forms import KanaField, WarekiDateField
 from tsunagu.core.models import District, User
+from tsunagu.core.versioning import VersionedForm
 from tsunagu.people.models import Gender, NameKind, Relationship
 from tsunagu.people.services import PersonInput
 
@@ -50,6 +51,10 @@ class PersonForm(forms.Form):
 
     def to_input(self) -> PersonInput:
         return PersonInput(**{name: self.cleaned_data[name] for name in PersonForm.base_fields})
+
+
+class PersonEditForm(VersionedForm, PersonForm):
+    """Changing a person: the form carries the version it started from, so nobody's change is lost."""
 
 
 class RegisterPersonForm(PersonForm):

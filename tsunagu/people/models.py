@@ -5,7 +5,8 @@ to the resident register (宛名番号) is optional, and there is no マイナ�
 Readings (フリガナ) are stored as full-width katakana; a search key (``kana_key``) that ignores width,
 hiragana/katakana, small kana and voicing marks is kept beside them and indexed for prefix search.
 
-These models are never read directly by views: ``tsunagu.people.selectors`` is the one door.
+These models are never read directly by views: ``tsunagu.people.selectors`` is the one door. People and
+households are edited through forms, so they carry a version (``tsunagu.core.versioning``).
 """
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import District, Municipality, Organization
+from tsunagu.core.versioning import VersionedModel
 
 # (municipality_id, text column) indexes searched by prefix.
 PREFIX_OPS = ["int8_ops", "varchar_pattern_ops"]
@@ -26,7 +28,7 @@ class Gender(models.TextChoices):
     UNSTATED = "unstated", _("回答なし・不明")
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     family_name = models.CharField(_("氏"), max_length=50)
     given_name = models.CharField(_("名"), max_length=50, blank=True)
@@ -138,7 +140,7 @@ class PersonName(models.Model):
         return f"{self.family_name}　{self.given_name}（{self.get_kind_display()}）"
 
 
-class Household(models.Model):
+class Household(VersionedModel):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     resident_household_number = models.CharField(_("世帯番号"), max_length=20, blank=True)
     postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)

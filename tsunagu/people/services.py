@@ -20,9 +20,12 @@ from tsunagu.access.models import Basis
 from tsunagu.access.policy import AccessDecision
 from tsunagu.access.services import acting_organization, grant_create
 from tsunagu.audit.models import Action
+from tsunagu.audit.selectors import edit_conflict
 from tsunagu.audit.services import audit_record, changes_between
 from tsunagu.core.japanese.kana import is_kana_reading, kana_search_key, normalize_kana_input
 from tsunagu.core.models import District, User
+from tsunagu.core.transitions import locked
+from tsunagu.core.versioning import bump_version, save_if_version
 from tsunagu.people.models import (
     Gender,
     Household,
@@ -114,6 +117,12 @@ def _apply(person: Person, values: dict[str, Any]) -> None:
     person.phone2_key = phone_key(person.phone2)
 
 
+# What a user outside the registering agency neither sees nor changes on a person whose address is protected.
+SHOWN_TO_REGISTERING_AGENCY = ("postal_code", "address", "district", "address_protected", "care_notes")
+# Kept by ``_apply`` from the fields a form edits.
+DERIVED_FIELDS = ("kana_key", "family_kana_key", "phone_key", "phone2_key")
+
+
 # A protected (DV) address must not travel into the audit log either, where auditors read it: the log
 # keeps that these fields changed, not their values.
 PROTECTED_FIELDS = ("postal_code", "address", "district", "care_notes")
@@ -186,15 +195,21 @@ def person_update(
     person: Person,
     decision: AccessDecision,
     data: PersonInput,
+    expected_version: int,
     request: HttpRequest | None = None,
 ) -> Person:
-    """Change a person's details. Needs the organisation's own record or a consent (not a meeting)."""
+    """Change a person's details. Needs the organisation's own record or a consent (not a meeting).
+
+    ``expected_version`` is the version the user's form started from: if somebody saved the person since,
+    nothing is written and ``EditConflict`` is raised (``person`` is then the record as it now is), naming
+    who changed what — never a protected address this user may not see.
+    """
     if not decision.may_edit:
         raise PeopleError("この記録を変更する権限がありません（閲覧のみ）。")
     values = _normalised(data)
     if person.address_protected and not decision.may_see_protected_address:
         # Fields this user was never shown cannot be changed by them either.
-        for name in ("postal_code", "address", "district", "address_protected", "care_notes"):
+        for name in SHOWN_TO_REGISTERING_AGENCY:
             values[name] = getattr(person, name)
     errors = _person_errors(values, person.municipality_id)
     if _resident_number_taken(values, person.municipality_id, person.pk):
@@ -208,7 +223,11 @@ def person_update(
     changes = changes_between(before, values)
     if not changes:
         return person
-    person.save()
+    if not save_if_version(person, expected_version=expected_version, fields=[*values, *DERIVED_FIELDS]):
+        person.refresh_from_db()
+        protected = person.address_protected and not decision.may_see_protected_address
+        hidden = SHOWN_TO_REGISTERING_AGENCY if protected else ()
+        raise edit_conflict(record=person, since_version=expected_version, fields=values, hidden=hidden)
     grant = decision.strongest
     audit_record(
         user=user,
@@ -324,6 +343,8 @@ def household_member_add(
 ) -> HouseholdMember:  # fmt: skip
     if not household_decision.may_edit or not member_decision.allowed:
         raise PeopleError("この世帯を変更する権限がありません。")
+    # Checked on the locked household: two members added at once cannot both be its head, or the same person.
+    locked(household)
     if HouseholdMember.objects.filter(household=household, person=member.person).exists():
         raise PeopleError("この方はすでにこの世帯の世帯員です。")
     if member.relationship == Relationship.HEAD and household.members.filter(relationship=Relationship.HEAD).exists():
@@ -338,6 +359,7 @@ def household_member_add(
         is_key_person=member.is_key_person,
         order=household.members.count(),
     )
+    bump_version(household)
     audit_record(
         user=user, organization=household_decision.strongest.organization, action=Action.UPDATE, obj=household,
         person_id=member.person.pk, summary=f"世帯員を追加（{created.get_relationship_display()}）",

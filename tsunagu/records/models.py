@@ -12,9 +12,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import Municipality, Organization
+from tsunagu.core.versioning import VersionedModel
 
 
-class CaseRecord(models.Model):
+class CaseRecord(VersionedModel):
+    """A record a caseworker writes and later corrects: its version guards the edit form
+    (``tsunagu.core.versioning``), as the person's does."""
+
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     # The organisation that holds the record: it always reads it, others only on a sharing basis.
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("機関"))
@@ -26,5 +30,5 @@ class CaseRecord(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(VersionedModel.Meta):
         abstract = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from tsunagu.access.models import AccessGrant, Basis
@@ -57,8 +58,10 @@ def write_plan(plan: ImportPlan, result: ImportResult, municipality: Municipalit
     Person.objects.bulk_create([item.person for item in created], batch_size=CHUNK)
     for item in updated:
         item.person.updated_at = now  # bulk_update does not apply auto_now
+        # A form opened before the import must not save over it unseen (tsunagu.core.versioning).
+        item.person.version = F("version") + 1
     Person.objects.bulk_update(
-        [item.person for item in updated], [*PERSON_FIELDS, *KEY_FIELDS, "updated_at"], batch_size=CHUNK
+        [item.person for item in updated], [*PERSON_FIELDS, *KEY_FIELDS, "updated_at", "version"], batch_size=CHUNK
     )
 
     new_households = plan.new_households
@@ -68,7 +71,10 @@ def write_plan(plan: ImportPlan, result: ImportResult, municipality: Municipalit
     changed_households = [plan.households[number] for number in plan.household_changes]
     for household in changed_households:
         household.updated_at = now
-    Household.objects.bulk_update(changed_households, ["address", "postal_code", "updated_at"], batch_size=CHUNK)
+        household.version = F("version") + 1
+    Household.objects.bulk_update(
+        changed_households, ["address", "postal_code", "updated_at", "version"], batch_size=CHUNK
+    )
 
     # Removed before the new ones are added: a person moves, and is never a member of both at once.
     _bulk_delete(plan.removed_members.values())
