@@ -168,11 +168,21 @@ def sharing_grants_for(user: User, person_ids: Iterable[int]) -> dict[int, Groun
 def case_record_visible(user: User, *, organization_field: str = "organization", person_field: str = "person") -> Q:
     """A condition on a case record (consultation, referral, note): the user may read it.
 
-    Their own organisation's records, and other organisations' records about a person on whom one of
-    their organisations holds a sharing grant (consent, 支援会議, emergency).
+    Their own organisation's records while that organisation still has access to the person (on any basis:
+    when its emergency grant expires or the consent it relied on is withdrawn, its records about the person
+    close with it — the person is protected, not the record), and other organisations' records about a
+    person on whom one of their organisations holds a sharing grant (consent, 支援会議, emergency).
+    Records about no one in particular (a household-level note) stay with their organisation.
     """
     organization_ids = casework_organization_ids(user)
-    shared = AccessGrant.objects.active().filter(
-        person_id=OuterRef(f"{person_field}_id"), organization_id__in=organization_ids, basis__in=SHARING_BASES
+    person_id = OuterRef(f"{person_field}_id")
+    holder_still_has_access = AccessGrant.objects.active().filter(
+        person_id=person_id, organization_id=OuterRef(f"{organization_field}_id")
     )
-    return Q(**{f"{organization_field}_id__in": organization_ids}) | Q(Exists(shared))
+    shared = AccessGrant.objects.active().filter(
+        person_id=person_id, organization_id__in=organization_ids, basis__in=SHARING_BASES
+    )
+    own = Q(**{f"{organization_field}_id__in": organization_ids}) & (
+        Q(**{f"{person_field}__isnull": True}) | Q(Exists(holder_still_has_access))
+    )
+    return own | Q(Exists(shared))

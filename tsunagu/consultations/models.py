@@ -197,9 +197,7 @@ class Referral(models.Model):
     # The consultation's person and household, kept on the referral so that a timeline finds it by its own
     # index (set by ``referral_send``; 名寄せ moves it like every other link to a person).
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    household = models.ForeignKey(
-        "people.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     from_organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="referrals_sent", verbose_name=_("つなぐ機関")
     )

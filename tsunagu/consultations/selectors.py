@@ -102,9 +102,9 @@ def consultation_list_for_user(
     *, user: User, filters: ConsultationFilters, request: HttpRequest | None = None
 ) -> AuditedRecords:
     """The consultations received by the user's organisations, filtered and sorted (the inbox); audited as shown."""
-    qs = Consultation.objects.filter(
-        municipality_id=user.municipality_id, organization_id__in=casework_organization_ids(user)
-    )
+    # The organisation's own consultations, as far as the rule still lets it read them (a withdrawn
+    # consent or an expired emergency grant closes its records about that person too).
+    qs = consultations_visible(user).filter(organization_id__in=casework_organization_ids(user))
     if filters.program:
         qs = qs.filter(program_id=filters.program)
     if filters.domain:
@@ -150,7 +150,8 @@ def referrals_waiting_for_user(*, user: User, request: HttpRequest | None = None
 def referrals_sent_waiting_for_user(*, user: User, request: HttpRequest | None = None) -> AuditedRecords:
     """Referrals the user's organisations sent that the other side has not answered yet."""
     rows = (
-        Referral.objects.filter(
+        referrals_visible(user)
+        .filter(
             municipality_id=user.municipality_id,
             from_organization_id__in=casework_organization_ids(user),
             status=ReferralStatus.SENT,
@@ -182,7 +183,8 @@ def referrals_not_accepted(*, user: User, request: HttpRequest | None = None) ->
 def next_steps_due_for_user(*, user: User, days: int = 7, request: HttpRequest | None = None) -> AuditedRecords:
     today = timezone.localdate()
     rows = (
-        CaseNote.objects.filter(
+        case_notes_visible(user)
+        .filter(
             municipality_id=user.municipality_id,
             organization_id__in=casework_organization_ids(user),
             next_step_on__gte=today,

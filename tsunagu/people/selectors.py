@@ -46,6 +46,15 @@ class PersonView:
     person: Person
     decision: AccessDecision
 
+    @property
+    def location_hidden(self) -> bool:
+        """A protected (DV) address, postal code and district are shown to the registering agency only."""
+        return self.person.address_protected and not self.decision.may_see_protected_address
+
+    @property
+    def care_notes_visible(self) -> bool:
+        return self.decision.may_see_protected_address
+
 
 def person_check_for_user(*, user: User, pk: int, editing: bool = False) -> PersonView:
     """One person, with the reasons the user may see them; 404 if they may not. Not a read: the explicit
@@ -218,11 +227,10 @@ def household_get_for_user(
 ) -> HouseholdView:
     """The household for a page that shows it (404 as ``household_check_for_user``); writes the read entry."""
     view = household_check_for_user(user=user, pk=pk, editing=editing)
-    disclosure_audit(
-        user=user, grounds=view.decision.grounds, obj=view.household, request=request,
-        summary=f"世帯の記録を閲覧（世帯員{len(view.visible_members)}名）",
-        records={"person": [v.member.person_id for v in view.visible_members]},
-    )  # fmt: skip
+    # Each member shown is read on the grounds that let the user see that member: one entry per basis.
+    members = view.visible_members
+    shown = [Shown("person", m.member.person_id, m.member.person_id, m.decision.grounds) for m in members]
+    shown_audit(user=user, obj=view.household, request=request, summary="世帯の記録を閲覧", shown=shown)
     return view
 
 

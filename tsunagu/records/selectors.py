@@ -11,9 +11,10 @@
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
@@ -197,21 +198,30 @@ def _cursor(item: TimelineItem) -> str:
     return f"{item.at.isoformat()}~{item.kind.order}~{item.record.pk}"
 
 
+_CURSOR = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}:\d{2})~(\d{1,4})~(\d{1,18})")
+
+
 def _parse_cursor(text: str) -> tuple[datetime, int, int]:
-    try:
-        at, order, pk = text.split("~")
-        parsed = (datetime.fromisoformat(at), int(order), int(pk))
-    except ValueError as error:
-        raise BadCursor from error
-    if parsed[0].tzinfo is None or not (0 <= parsed[1] < 10_000 and 0 < parsed[2] < 2**63):
+    """The position a page's 「さらに古い記録」 link wrote; anything else is 404 (ASCII digits, a real time)."""
+    match = _CURSOR.fullmatch(text)
+    if match is None:
         raise BadCursor
-    return parsed
+    try:
+        at = datetime.fromisoformat(match[1])
+        at.astimezone(UTC)  # a time at the calendar's edge cannot be compared in the database
+    except (ValueError, OverflowError) as error:
+        raise BadCursor from error
+    if not 1900 <= at.year <= 2200 or int(match[3]) == 0:
+        raise BadCursor
+    return at, int(match[2]), int(match[3])
 
 
 def _about(kind: RecordKind, person_ids: list[int], household_id: int | None) -> Q:
+    # The household's own records are those about no one member: a record about a member is on the
+    # timeline through that member, so a hidden member's records never appear through the household.
     about = Q(**{f"{kind.person_field}_id__in": person_ids}) if person_ids else Q(pk__in=[])
     if household_id is not None and kind.household_field:
-        about |= Q(**{f"{kind.household_field}_id": household_id})
+        about |= Q(**{f"{kind.household_field}_id": household_id, f"{kind.person_field}__isnull": True})
     return about
 
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only_triggers'),
+        ("audit", "0002_append_only_triggers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditentry',
-            name='records',
-            field=models.JSONField(blank=True, null=True, verbose_name='表示した記録'),
+            model_name="auditentry",
+            name="records",
+            field=models.JSONField(blank=True, null=True, verbose_name="表示した記録"),
         ),
     ]

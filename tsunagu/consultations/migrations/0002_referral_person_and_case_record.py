@@ -15,34 +15,41 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0001_initial'),
-        ('consultations', '0001_initial'),
-        ('core', '0003_municipality_two_factor_roles'),
-        ('people', '0002_person_merge'),
-        ('plans', '0001_initial'),
+        ("access", "0001_initial"),
+        ("consultations", "0001_initial"),
+        ("core", "0003_municipality_two_factor_roles"),
+        ("people", "0002_person_merge"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referral',
-            name='household',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.household'),
+            model_name="referral",
+            name="household",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="people.household",
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person'),
+            model_name="referral",
+            name="person",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+            ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['person', '-sent_at'], name='referral_by_person'),
+            model_name="referral",
+            index=models.Index(fields=["person", "-sent_at"], name="referral_by_person"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['household', '-sent_at'], name='referral_by_household'),
+            model_name="referral",
+            index=models.Index(fields=["household", "-sent_at"], name="referral_by_household"),
         ),
     ]
