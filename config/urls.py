@@ -1,11 +1,18 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from tsunagu.accounts import urls as accounts_urls
 from tsunagu.accounts.admin import site as admin_site
 from tsunagu.core.views import favicon, healthz
 from tsunagu.home import urls as home_urls
+from tsunagu.people import api_urls as people_api
+
+# The REST API: each app adds its endpoints in its own api_urls (docs/api.md), all under one namespace.
+api_v1 = ([*people_api.urlpatterns], "api")
+schema_view = login_not_required(SpectacularAPIView.as_view())
+docs_view = login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
 
 # Signing in, the second factor and the password (accounts) and the home page (home) keep the "core"
 # namespace their URL names had before they left core: `core:login`, `core:home` … stay as templates,
@@ -23,5 +30,8 @@ urlpatterns = [
     path("access/", include("tsunagu.people.access_urls")),
     path("consultations/", include("tsunagu.consultations.urls")),
     path("audit/", include("tsunagu.audit.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", schema_view, name="api-schema"),
+    path("api/docs/", docs_view, name="api-docs"),
     path("", include(core_pages)),
 ]

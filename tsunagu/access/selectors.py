@@ -7,6 +7,7 @@ generic over person ids and imports no app above it.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from tsunagu.access.models import AccessGrant, Basis, Consent, ReviewStatus
 from tsunagu.access.policy import AccessDecision, casework_memberships, decide
@@ -48,3 +49,12 @@ def decide_for_user(*, user: User, person_id: int) -> AccessDecision:
 
 def is_supervisor(*, user: User) -> bool:
     return any(m.role == Role.SUPERVISOR for m in casework_memberships(user))
+
+
+def consent_in_municipality(*, user: User, pk: int) -> Consent:
+    """A consent of the user's municipality (404 otherwise). Not a read of the person: the caller checks
+    access to ``consent.person_id`` through the people selectors before showing or changing it."""
+    consent = Consent.objects.filter(pk=pk, municipality_id=user.municipality_id).first()
+    if consent is None:
+        raise Http404
+    return consent

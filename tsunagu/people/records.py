@@ -21,6 +21,13 @@ def register() -> None:
         Route("access:consent-withdraw", "consent", needs="edit"),
         # A supervisor reviews the emergency grants of their own organisation, whoever the person is.
         Route("access:emergency-review", "emergency_grant", needs="review", method="POST"),
+        Route("api:person-detail", "person"),
+        Route("api:person-timeline", "person"),
+        Route("api:person-consents", "person"),
+        Route("api:consent-withdraw", "consent", needs="edit", method="POST"),
+        Route("api:household-detail", "household"),
+        Route("api:household-timeline", "household"),
         ListRoute("people:person-search", query={"name": "ことうら"}),
+        ListRoute("api:person-list", query={"name": "ことうら"}),
         ListRoute("access:emergency-review-list"),
     )

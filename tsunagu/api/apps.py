@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "tsunagu.api"
+    label = "api"
+    verbose_name = "API（共通の仕組み）"
+
+    def ready(self) -> None:
+        from tsunagu.api import schema  # noqa: F401  (registers the schema extensions)

@@ -1,0 +1,65 @@
+"""The base of every API view: who may call (a personal token or the signed-in browser), how often, and
+the helpers for ETag / If-Match. Each app's ``api.py`` builds on it with explicit serializers and calls
+the same selectors and services as its pages (``docs/api.md``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
+
+from tsunagu.api.authentication import ApiTokenAuthentication, BrowserSessionAuthentication
+from tsunagu.api.errors import PreconditionRequired
+from tsunagu.api.models import ApiToken
+
+
+class TokenRateThrottle(UserRateThrottle):
+    """Requests per token (per signed-in user for the browser): one runaway integration cannot starve the
+    town hall."""
+
+    scope = "token"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if isinstance(request.auth, ApiToken):
+            return self.cache_format % {"scope": self.scope, "ident": f"token-{request.auth.token_key}"}
+        return super().get_cache_key(request, view)
+
+
+class ApiView(APIView):
+    authentication_classes = [ApiTokenAuthentication, BrowserSessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [TokenRateThrottle]
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        # The API authenticates itself (token or session); the site's login redirect is for pages.
+        return login_not_required(super().as_view(**initkwargs))
+
+
+_ETAG = re.compile(r'^(?:W/)?"(\d{1,9})"$')
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def with_etag(response: Response, version: int) -> Response:
+    response["ETag"] = etag(version)
+    return response
+
+
+def if_match_version(request: Request) -> int:
+    """The version the client last read, from ``If-Match``: required for every update (428 without)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired
+    match = _ETAG.match(header)
+    if match is None:
+        raise PreconditionRequired('If-Match には、取得したときの ETag（例: "3"）をそのまま指定してください。')
+    return int(match[1])
