@@ -9,13 +9,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from tsunagu.accounts import views
+from tsunagu.accounts import api_tokens, views
 
 urlpatterns = [
     path("login/", login_not_required(views.LoginView.as_view()), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("accounts/tokens/", api_tokens.api_tokens, name="api-tokens"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
