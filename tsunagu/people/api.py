@@ -16,10 +16,10 @@ from tsunagu.access.models import ConsentGiver, ConsentMethod
 from tsunagu.access.policy import casework_organization_ids
 from tsunagu.access.services import ConsentInput, consent_record, consent_withdraw
 from tsunagu.api.pagination import offset_page, paginated
-from tsunagu.api.views import ApiView, with_etag
+from tsunagu.api.views import ApiView, if_match_version, with_etag
 from tsunagu.core.models import Organization, User
-from tsunagu.people import selectors
-from tsunagu.people.forms import PersonSearchForm
+from tsunagu.people import selectors, services
+from tsunagu.people.forms import PersonForm, PersonSearchForm
 from tsunagu.people.search import PersonQuery
 from tsunagu.records.selectors import TimelinePage, timeline_for_user
 
@@ -128,11 +128,69 @@ class PersonListApi(ApiView):
         return Response(paginated(request, page, PersonSummaryOutput(page.rows, many=True).data))
 
 
+class PersonUpdateInput(serializers.Serializer):
+    """The fields that may be changed; any left out keep their value (PATCH)."""
+
+    family_name = serializers.CharField(max_length=50, required=False)
+    given_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    family_name_kana = serializers.CharField(max_length=100, required=False)
+    given_name_kana = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    gender = serializers.CharField(required=False)
+    gender_note = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    postal_code = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    district = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone2 = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    contact_notes = serializers.CharField(required=False, allow_blank=True)
+    care_notes = serializers.CharField(required=False, allow_blank=True)
+    resident_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    is_registered_resident = serializers.BooleanField(required=False)
+
+
+LOCATING_FIELDS = ("postal_code", "address", "district")
+
+
 class PersonDetailApi(ApiView):
     @extend_schema(summary="本人の記録", operation_id="person_retrieve", responses=PersonOutput)
     def get(self, request: Request, pk: int) -> Response:
         view = selectors.person_get_for_user(user=casework_user(request), pk=pk, request=request._request)
         return with_etag(Response(person_output(view)), view.person.version)
+
+    @extend_schema(
+        summary="本人情報の変更（If-Match に取得時の ETag が必要）", operation_id="person_update",
+        request=PersonUpdateInput, responses=PersonOutput,
+        parameters=[OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, required=True)],
+    )  # fmt: skip
+    def patch(self, request: Request, pk: int) -> Response:
+        user = casework_user(request)
+        view = selectors.person_get_for_user(user=user, pk=pk, request=request._request, editing=True)
+        expected = if_match_version(request)
+        changes = PersonUpdateInput(data=request.data)
+        changes.is_valid(raise_exception=True)
+        values = changes.validated_data
+        hidden = [name for name in LOCATING_FIELDS if name in values] if view.location_hidden else []
+        if hidden or ("care_notes" in values and not view.care_notes_visible):
+            raise serializers.ValidationError(
+                {name: ["この項目は登録機関だけが変更できます。"] for name in hidden or ["care_notes"]}
+            )
+        # The page's form parses and normalises (kana, 和暦 or ISO dates, the district of this town): the
+        # same rules for both doors.
+        person = view.person
+        current = {name: getattr(person, name) for name in PersonForm.base_fields}
+        current["district"] = person.district_id
+        merged = {**current, **values}
+        form = PersonForm({k: ("" if v is None else v) for k, v in merged.items() if v is not False}, user=user)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        services.person_update(
+            user=user, person=person, decision=view.decision, data=form.to_input(), expected_version=expected,
+            request=request._request,
+        )  # fmt: skip
+        updated = selectors.person_check_for_user(user=user, pk=pk)
+        return with_etag(Response(person_output(updated)), updated.person.version)
 
 
 class MemberOutput(serializers.Serializer):
