@@ -14,10 +14,11 @@ from django.db.models import ForeignKey, Model
 from django.http import HttpRequest
 from django.utils import timezone
 
+from tsunagu.access.models import AccessGrant, Basis
 from tsunagu.access.policy import AccessDecision, casework_memberships
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
-from tsunagu.core.models import Role, User
+from tsunagu.core.models import Organization, Role, User
 from tsunagu.people.models import HouseholdMember, Person, PersonMerge
 from tsunagu.people.services import PeopleError
 
@@ -43,19 +44,53 @@ def _supervisor(user: User) -> None:
         raise PeopleError("名寄せ（記録の統合）は監督者のみが行えます。")
 
 
+def _merging_organization(user: User, person_ids: list[int]) -> Organization:
+    """The organisation, among those the user supervises, that holds every one of these records as its own.
+
+    A merge moves every agency's grants onto the kept record: only one agency, deciding about its own
+    records, may do that — never a supervisor who reads one of them through a meeting, nor one who
+    combines the records of two agencies because they happen to supervise both.
+    """
+    _supervisor(user)
+    for membership in casework_memberships(user):
+        if membership.role != Role.SUPERVISOR:
+            continue
+        own = AccessGrant.objects.active().filter(
+            organization_id=membership.organization_id, basis=Basis.OWN_RECORD, person_id__in=person_ids
+        )
+        if set(own.values_list("person_id", flat=True)) == set(person_ids):
+            return membership.organization
+    raise PeopleError(
+        "統合できるのは、自機関の記録どうしだけです（あなたが監督する一つの機関が登録した記録どうし。"
+        "他機関の記録は、その機関の監督者に依頼してください）。"
+    )
+
+
+def _protection_stays_with_its_agency(kept: Person, merged: Person, organization: Organization) -> None:
+    """A protected (DV) record never takes in another agency's own-record grant: that agency would then see
+    the protected address."""
+    if not (kept.address_protected or merged.address_protected):
+        return
+    others = (
+        AccessGrant.objects.active()
+        .filter(person_id__in=[kept.pk, merged.pk], basis=Basis.OWN_RECORD)
+        .exclude(organization=organization)
+    )
+    if others.exists():
+        raise PeopleError(
+            "住所が非開示（DV等）の記録は、他の機関も登録している記録と統合できません。"
+            "統合すると保護された住所が他の機関に見えるようになります。"
+        )
+
+
 @transaction.atomic
 def person_merge(
     *, user: User, kept: Person, kept_decision: AccessDecision, merged: Person, merged_decision: AccessDecision,
     reason: str, request: HttpRequest | None = None,
 ) -> PersonMerge:  # fmt: skip
     """Merge ``merged`` into ``kept``. Both were fetched through the access core; the user supervises."""
-    _supervisor(user)
-    if not (kept_decision.may_see_protected_address and merged_decision.may_see_protected_address):
-        # A merge moves every agency's grants onto the kept record: only a supervisor of an agency that
-        # holds both records as its own may decide that, never one that reads them through a meeting.
-        raise PeopleError(
-            "統合できるのは、自機関の記録どうしだけです（他機関の記録は、その機関の監督者に依頼してください）。"
-        )
+    organization = _merging_organization(user, [kept.pk, merged.pk])
+    _protection_stays_with_its_agency(kept, merged, organization)
     if kept.pk == merged.pk:
         raise PeopleError("同じ記録どうしは統合できません。")
     if kept.merged_into_id or merged.merged_into_id:
@@ -84,17 +119,20 @@ def person_merge(
     )  # fmt: skip
     for person_id, summary in ((kept.pk, f"記録{merged.pk}を統合"), (merged.pk, f"記録{kept.pk}に統合")):
         audit_record(
-            user=user, organization=kept_decision.strongest.organization, action=Action.MERGE, obj=merge,
-            person_id=person_id, summary=summary, changes={"moved": moved, "left_in_place": left},
-            basis=kept_decision.strongest.basis, basis_source=kept_decision.strongest.source, request=request,
+            user=user, organization=organization, action=Action.MERGE, obj=merge, person_id=person_id,
+            summary=summary, changes={"moved": moved, "left_in_place": left}, basis=Basis.OWN_RECORD,
+            basis_source=f"merge:{merge.pk}", request=request,
         )  # fmt: skip
     return merge
 
 
 @transaction.atomic
 def person_unmerge(*, user: User, merge: PersonMerge, request: HttpRequest | None = None) -> PersonMerge:
-    """Undo a merge: every moved link goes back to the merged record, which becomes visible again."""
-    _supervisor(user)
+    """Undo a merge: every moved link goes back to the merged record, which becomes visible again.
+
+    Only a supervisor of an agency holding the kept record as its own undoes it (as only one merges).
+    """
+    organization = _merging_organization(user, [merge.kept_id])
     merge = PersonMerge.objects.select_for_update().select_related("merged").get(pk=merge.pk)
     if merge.undone_at is not None:
         raise PeopleError("この統合はすでに取り消されています。")
@@ -107,8 +145,9 @@ def person_unmerge(*, user: User, merge: PersonMerge, request: HttpRequest | Non
     merge.save(update_fields=["undone_by", "undone_at"])
     for person_id in (merge.kept_id, merge.merged_id):
         audit_record(
-            user=user, action=Action.UNMERGE, obj=merge, person_id=person_id,
+            user=user, organization=organization, action=Action.UNMERGE, obj=merge, person_id=person_id,
             summary=f"名寄せを取消（記録{merge.merged_id}を記録{merge.kept_id}から分離）",
-            changes={"moved_back": merge.moved}, request=request,
+            changes={"moved_back": merge.moved}, basis=Basis.OWN_RECORD, basis_source=f"merge:{merge.pk}",
+            request=request,
         )  # fmt: skip
     return merge

@@ -3,6 +3,9 @@
 - F1: an agency's own records about a person closed with its access (an expired emergency grant, a
   withdrawn consent) — the PDF, the inbox and the household timeline had kept showing the person;
 - F2: a user of two agencies recording under the one without access let that agency read the person;
+- F3: a supervisor of two agencies could merge another agency's record into a protected (DV) one, which
+  then showed the protected address to that agency; a merge is one agency's decision about its own records;
+- F5: a supervisor reading through a 支援会議 undid another agency's merge, audited with no basis;
 - F4: a household page read through several bases is audited with each member's own basis;
 - F10: a forged timeline cursor at the calendar's edge answers 404, not 500.
 """
@@ -36,7 +39,9 @@ from tsunagu.consultations.models import (
 from tsunagu.consultations.tests.test_flow import intake
 from tsunagu.core.models import Organization, Role
 from tsunagu.core.services import user_create
+from tsunagu.people import merge as merging
 from tsunagu.people.models import Person, Relationship
+from tsunagu.people.services import PeopleError
 from tsunagu.people.tests.helpers import household_of, register
 from tsunagu.plans.models import Category, Program
 
@@ -189,3 +194,65 @@ def test_f10_cursor_out_of_range(client, personas):
     client.raise_request_exception = False
     r = client.get(reverse("people:person-timeline", args=[x.pk]), {"before": "0001-01-01T00:00:00+09:00~10~1"})
     assert r.status_code == 404
+
+
+# F3: a DV-protected address reaches another agency once a two-agency supervisor merges its record in.
+def test_f3_protected_address_after_merge(client, personas):
+    a, b = personas.caseworker_a, personas.caseworker_b
+    sup = user_create(
+        municipality=personas.town,
+        username="sup_ab",
+        password="x-very-long-pw-1",
+        memberships=[
+            (org("琴浦町地域包括支援センター"), Role.SUPERVISOR),
+            (org("相談支援センターサポートりんくす"), Role.SUPERVISOR),
+        ],
+    )
+    x = register(a, address="鳥取県東伯郡琴浦町シェルター9", address_protected=True, care_notes="DV被害のため非開示")
+    x2 = register(b)
+    with pytest.raises(PeopleError, match=r"他の機関も登録している記録と統合できません|自機関の記録どうしだけ"):
+        merging.person_merge(
+            user=sup,
+            kept=x,
+            kept_decision=decide(sup, x.pk),
+            merged=x2,
+            merged_decision=decide(sup, x2.pk),
+            reason="同一人物",
+        )
+    client.force_login(b)
+    page = client.get(reverse("people:person-detail", args=[x.pk])).content.decode()
+    assert "シェルター9" not in page and "DV被害" not in page
+
+
+# F5: a supervisor reading the kept record through a 支援会議 undoes another agency's merge; unaudited basis.
+def test_f5_unmerge_through_a_meeting(client, personas):
+    a = personas.caseworker_a
+    sup_a = user_create(
+        municipality=personas.town,
+        username="sup_a",
+        password="x-very-long-pw-1",
+        memberships=[(org("琴浦町地域包括支援センター"), Role.SUPERVISOR)],
+    )
+    x, x2 = register(a), register(a, phone="0858-11-2222")
+    m = merging.person_merge(
+        user=sup_a,
+        kept=x,
+        kept_decision=decide(sup_a, x.pk),
+        merged=x2,
+        merged_decision=decide(sup_a, x2.pk),
+        reason="同一人物",
+    )
+    grant_create(
+        organization=org("福祉あんしん課"),
+        person=x,
+        basis=Basis.ART106_6,
+        source="meeting:1",
+        granted_by=personas.coordinator,
+        reason="支援会議",
+    )
+    client.force_login(personas.supervisor)
+    since = last_id()
+    client.post(reverse("people:person-unmerge", args=[m.pk]))
+    m.refresh_from_db()
+    bad = [e for e in AuditEntry.objects.filter(pk__gt=since) if not e.organization_id or not e.basis]
+    assert m.undone_at is None and not bad
