@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from tsunagu.access.models import AccessGrant, Basis
+from tsunagu.access.models import AccessGrant, Basis, Consent
 from tsunagu.core.models import Membership, Organization, Role, User
 
 CASEWORK_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR})
@@ -147,6 +147,19 @@ def decisions_for(user: User, person_ids: list[int]) -> dict[int, AccessDecision
     for grant in active_grants_for_user(user).filter(person_id__in=person_ids).select_related("organization"):
         by_person[grant.person_id].append(grant)
     return {pid: _strongest_first(grants) for pid, grants in by_person.items()}
+
+
+def consent_covers(consent: Consent, organization_id: int) -> bool:
+    """Whether an organisation may rely on a consent: it took it, or the consent names it.
+
+    A consent given to 子育て応援課 does not let another agency record "with consent" or share on it.
+    Uses the consent's prefetched organisations when there are some (``consents_of_person``).
+    """
+    if consent.withdrawn_on is not None:
+        return False
+    if consent.taken_by_organization_id == organization_id:
+        return True
+    return any(o.pk == organization_id for o in consent.organizations.all())
 
 
 def sharing_grants_for(user: User, person_ids: Iterable[int]) -> dict[int, Grounds]:

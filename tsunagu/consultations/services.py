@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tsunagu.access.models import AccessGrant, Basis, Consent
-from tsunagu.access.policy import AccessDecision, casework_memberships
+from tsunagu.access.policy import AccessDecision, casework_memberships, consent_covers
 from tsunagu.access.services import acting_organization, grant_create
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
@@ -115,6 +115,11 @@ def _consultation_errors(data: ConsultationInput, organization: Organization) ->
             add("consent", "「本人同意あり」の様式では、同意の記録を選んでください（先に本人同意を記録します）。")
         elif data.consent.person_id != data.person.pk or data.consent.withdrawn_on is not None:
             add("consent", "選んだ同意はこの方の有効な同意ではありません。")
+        elif not consent_covers(data.consent, organization.pk):
+            add(
+                "consent",
+                f"選んだ同意は「{organization.name}」を共有先に含んでいません。この機関で同意を記録してください。",
+            )
     elif data.consent is not None:
         add("consent", "「本人同意なし」の様式には同意の記録を付けられません。")
     return errors
@@ -234,6 +239,8 @@ def _referral_errors(consultation: Consultation, sender: Organization, data: Ref
             errors.append("本人同意による共有には、この方の同意の記録が必要です。")
         elif consent.withdrawn_on is not None:
             errors.append(f"同意（{consent.given_on}）は撤回されています。")
+        elif not consent_covers(consent, sender.pk):
+            errors.append(f"この同意は「{sender.name}」を共有先に含んでいないため、つなぐ根拠になりません。")
         elif data.to_organization is not None and not consent.organizations.filter(pk=data.to_organization.pk).exists():
             errors.append(
                 f"本人同意の共有先に「{data.to_organization.name}」が含まれていません。"

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagu.access import selectors as access
-from tsunagu.access.policy import casework_organization_ids, decisions_for
+from tsunagu.access.policy import casework_organization_ids, consent_covers, decisions_for
+from tsunagu.access.services import acting_organization
 from tsunagu.consultations import selectors, services
 from tsunagu.consultations.defaults import routing_rules_ensure
 from tsunagu.consultations.forms import (
@@ -103,7 +104,9 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     if person_id and str(person_id).isdigit():
         person_view = people.person_get_for_user(user=user, pk=int(person_id), request=request)
         households = [m.household for m in people.households_of_person(user=user, person=person_view.person)]
-        consents = [c for c in access.consents_of_person(person_id=person_view.person.pk) if c.withdrawn_on is None]
+        # Only consents this agency may rely on: taken here, or naming it.
+        acting = acting_organization(user).pk
+        consents = [c for c in access.consents_of_person(person_id=person_view.person.pk) if consent_covers(c, acting)]
     issues = selectors.issue_list_for_user(user=user)
     programs = program_list_for_user(user=user)
     form = ConsultationForm(

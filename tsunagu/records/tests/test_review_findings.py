@@ -6,6 +6,7 @@
 - F3: a supervisor of two agencies could merge another agency's record into a protected (DV) one, which
   then showed the protected address to that agency; a merge is one agency's decision about its own records;
 - F5: a supervisor reading through a 支援会議 undid another agency's merge, audited with no basis;
+- F7: an agency recorded "with consent" and referred on a consent that names neither it nor was taken by it;
 - F4: a household page read through several bases is audited with each member's own basis;
 - F10: a forged timeline cursor at the calendar's edge answers 404, not 500.
 """
@@ -34,6 +35,7 @@ from tsunagu.consultations.models import (
     ConsentVariant,
     Consultation,
     Outcome,
+    Referral,
     Route,
 )
 from tsunagu.consultations.tests.test_flow import intake
@@ -103,15 +105,11 @@ def pdf_text(response):
 def test_f1a_expired_emergency_keeps_the_person_through_an_own_consultation(client, personas, monkeypatch):
     a, b = personas.caseworker_a, personas.caseworker_b
     x = register(a, family_name="秘匿", given_name="花")
-    kosodate = consent(a, x, "子育て応援課", days_ago=30)  # does not name B's agency
     emergency_access_request(user=b, person=x, reason="本人と連絡が取れず倒れている恐れ", hours=1)
     client.force_login(b)
-    assert (
-        intake(
-            client, personas.town, x, None, kosodate, received_on=TODAY().isoformat(), received_time="00:01"
-        ).status_code
-        == 302
-    )
+    response = intake(client, personas.town, x, None, None, consent_variant="without_consent",
+                      received_on=TODAY().isoformat(), received_time="00:01")  # fmt: skip
+    assert response.status_code == 302
     c = Consultation.objects.get(person=x)
     later = timezone.now() + timedelta(hours=3)
     monkeypatch.setattr(timezone, "now", lambda: later)  # the grant has expired
@@ -256,3 +254,34 @@ def test_f5_unmerge_through_a_meeting(client, personas):
     m.refresh_from_db()
     bad = [e for e in AuditEntry.objects.filter(pk__gt=since) if not e.organization_id or not e.basis]
     assert m.undone_at is None and not bad
+
+
+# F7: a consultation "with consent" and a referral "on consent" by an agency the consent does not name.
+def test_f7_consent_that_does_not_name_the_sender(client, personas):
+    a, b = personas.caseworker_a, personas.caseworker_b
+    x = register(a)
+    kosodate = consent(a, x, "子育て応援課", days_ago=3)
+    emergency_access_request(user=b, person=x, reason="本人と連絡が取れず倒れている恐れ", hours=1)
+    client.force_login(b)
+    response = intake(client, personas.town, x, None, kosodate, received_on=TODAY().isoformat(), received_time="00:01")
+    assert response.status_code == 200 and not Consultation.objects.filter(person=x).exists()  # not offered
+    issues = list(issues_ensure(personas.town))[:1]
+    with pytest.raises(cs.ConsultationError, match="共有先に含んでいません"):
+        cs.consultation_record(user=b, data=cs.ConsultationInput(
+            program=Program.objects.filter(municipality=personas.town, category=Category.CONSULTATION)[0],
+            received_at=timezone.now(), route=Route.VISIT, consent_variant=ConsentVariant.WITH_CONSENT,
+            consent=kosodate, issues=issues, main_issue=issues[0], outcome=Outcome.HANDLED, person=x,
+            person_decision=decide(b, x.pk)))  # fmt: skip
+    c = Consultation.objects.filter(person=x).first()
+    if c is not None:
+        client.post(
+            reverse("consultations:referral-create", args=[c.pk]),
+            {
+                "to_organization": org("子育て応援課").pk,
+                "basis": "consent",
+                "reason": "子育て",
+                "shared_information": "相談内容",
+                "due_on": (TODAY() + timedelta(days=7)).isoformat(),
+            },
+        )
+    assert not Referral.objects.filter(from_organization__name="相談支援センターサポートりんくす").exists()
