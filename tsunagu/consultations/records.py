@@ -88,7 +88,7 @@ def register() -> None:
     register_kind(RecordKind(
         key="referral", label=_("つなぎ"), model=Referral, detail_url="consultations:referral-detail",
         timeline_template="consultations/records/referral_row.html", print_row=referral_print_row,
-        occurred_field="sent_at", organization_field="from_organization", staff_field="sent_by",
+        occurred_field="sent_at", organization_field="from_organization",
         select_related=("to_organization", "sent_by", "person", "consent"), order=20,
         extra_readers=referral_receivers, extra_grounds=referral_receiver_grounds,
         panel_template="consultations/records/referral_panel.html", panel_title=_("つなぎ"),
@@ -109,4 +109,14 @@ def register() -> None:
         Route("consultations:person-note-add", "person", method="POST"),
         ListRoute("consultations:inbox"),
         ListRoute("consultations:referrals-open"),
+        # The API (tsunagu/consultations/api.py): the same doors, so the same rows.
+        Route("api:consultation-detail", "consultation"),
+        Route("api:consultation-notes", "consultation"),
+        Route("api:consultation-referrals", "consultation", method="POST"),
+        Route("api:referral-detail", "referral"),
+        Route("api:referral-accept", "referral", method="POST"),
+        Route("api:referral-decline", "referral", method="POST"),
+        Route("api:person-notes", "person", method="POST"),
+        ListRoute("api:consultation-list"),
+        ListRoute("api:referrals-open"),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -237,6 +238,7 @@ class TimelineItemOutput(serializers.Serializer):
     title = serializers.CharField()
     content = serializers.CharField()
     next_step = serializers.CharField()
+    page = serializers.CharField(allow_null=True, help_text="画面で開くURL（記録の種類にページがあるとき）")
 
 
 class TimelineOutput(serializers.Serializer):
@@ -251,6 +253,7 @@ def timeline_output(request: Request, page: TimelinePage) -> dict[str, Any]:
         items.append({
             "kind": item.kind.key, "id": item.record.pk, "occurred_at": item.at, "organization": item.organization,
             "person_id": item.person_id, "title": row.kind, "content": row.content, "next_step": row.next_step,
+            "page": reverse(item.kind.detail_url, args=[item.record.pk]) if item.kind.detail_url else None,
         })  # fmt: skip
     next_url = None
     if page.older:

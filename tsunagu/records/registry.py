@@ -49,7 +49,6 @@ class RecordKind:
     organization_field: str = "organization"
     person_field: str = "person"
     household_field: str | None = "household"
-    staff_field: str = "staff"
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
     order: int = 0  # ties in time: the lower kind first (a consultation before its referral)
@@ -90,16 +89,14 @@ class Route:
     target: str
     needs: str = "read"
     method: str = "GET"
-    shows_personal_data: bool = True
 
 
 @dataclass(frozen=True)
 class ListRoute:
-    """A URL without an id that shows personal data (a list, a search, a fragment), for the audit walk."""
+    """A URL without an id that shows personal data (a list, a search), for the audit walk (GET)."""
 
     url_name: str
     query: dict[str, str] = field(default_factory=dict)
-    method: str = "GET"
 
 
 _kinds: dict[str, RecordKind] = {}

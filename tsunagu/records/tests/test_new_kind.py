@@ -49,7 +49,7 @@ def throwaway_kind(monkeypatch):
         timeline_template=Template("<td>同意の記録</td><td>{{ record.purpose }}</td><td></td>"),  # type: ignore[arg-type]
         print_row=lambda c: PrintRow(kind="同意の記録", content=c.purpose),
         occurred_field="recorded_at", organization_field="taken_by_organization", household_field=None,
-        staff_field="taken_by", order=90,
+        order=90,
     ))  # fmt: skip
     original = matrix.examples
     monkeypatch.setattr(matrix, "examples", lambda: {**original(), KEY: make})
