@@ -1,14 +1,16 @@
 """Registering and changing people and households. Each function is atomic and audited.
 
-The caller fetched any existing record through ``tsunagu.access.selectors`` (so the user may see it);
+The caller fetched any existing record through ``tsunagu.people.selectors`` (so the user may see it);
 these functions check what that access allows (editing needs the organisation's own record or a
 consent) and raise ``PeopleError`` with Japanese messages otherwise.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,14 +18,14 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tsunagu.access.models import Basis
+from tsunagu.access.models import AccessGrant, Basis
 from tsunagu.access.policy import AccessDecision
-from tsunagu.access.services import acting_organization, grant_create
+from tsunagu.access.services import GrantInput, acting_organization, grant_create, grants_create_bulk
 from tsunagu.audit.models import Action
 from tsunagu.audit.selectors import edit_conflict
 from tsunagu.audit.services import audit_record, changes_between
 from tsunagu.core.japanese.kana import is_kana_reading, kana_search_key, normalize_kana_input
-from tsunagu.core.models import District, User
+from tsunagu.core.models import District, Organization, User
 from tsunagu.core.transitions import locked
 from tsunagu.core.versioning import bump_version, save_if_version
 from tsunagu.people.models import (
@@ -64,18 +66,21 @@ class PersonInput:
     care_notes: str = ""
 
 
-def _normalised(data: PersonInput) -> dict[str, Any]:
-    values = asdict(data)
-    values["district"] = data.district
+def _normalised(data: PersonInput, normalize: Callable[[str], str] = normalize_kana_input) -> dict[str, Any]:
+    # A shallow copy: asdict() would deep-copy the district, once per person of a bulk registration.
+    values = {f.name: getattr(data, f.name) for f in fields(PersonInput)}
     for name in ("family_name", "given_name", "address", "gender_note", "resident_number", "email"):
         values[name] = values[name].strip()
-    values["family_name_kana"] = normalize_kana_input(data.family_name_kana)
-    values["given_name_kana"] = normalize_kana_input(data.given_name_kana)
+    values["family_name_kana"] = normalize(data.family_name_kana)
+    values["given_name_kana"] = normalize(data.given_name_kana)
     values["postal_code"] = "".join(ch for ch in data.postal_code if ch.isdigit())
     return values
 
 
-def _person_errors(values: dict[str, Any], municipality_id: int) -> dict[str, list[str]]:
+GENDERS = frozenset(Gender.values)
+
+
+def _person_errors(values: dict[str, Any], municipality_id: int, today: date | None = None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -91,7 +96,7 @@ def _person_errors(values: dict[str, Any], municipality_id: int) -> dict[str, li
         add("given_name_kana", "フリガナはカタカナ（またはひらがな）で入力してください。")
     if values["given_name"] and not values["given_name_kana"]:
         add("given_name_kana", "名のフリガナを入力してください。")
-    if values["birth_date"] and values["birth_date"] > timezone.localdate():
+    if values["birth_date"] and values["birth_date"] > (today or timezone.localdate()):
         add("birth_date", "生年月日に未来の日付は入力できません。")
     if values["postal_code"] and len(values["postal_code"]) != 7:
         add("postal_code", "郵便番号は7桁で入力してください（例: 689-2392）。")
@@ -99,7 +104,7 @@ def _person_errors(values: dict[str, Any], municipality_id: int) -> dict[str, li
         digits = phone_key(values[field])
         if values[field] and not 10 <= len(digits) <= 11:
             add(field, "電話番号は市外局番から10桁または11桁で入力してください。")
-    if values["gender"] not in Gender.values:
+    if values["gender"] not in GENDERS:
         add("gender", "性別の選択肢が正しくありません。")
     if values["district"] is not None and values["district"].municipality_id != municipality_id:
         add("district", "他の自治体の地区は選べません。")
@@ -111,8 +116,12 @@ def _person_errors(values: dict[str, Any], municipality_id: int) -> dict[str, li
 def _apply(person: Person, values: dict[str, Any]) -> None:
     for name, value in values.items():
         setattr(person, name, value)
-    person.kana_key = kana_search_key(person.family_name_kana + person.given_name_kana)
-    person.family_kana_key = kana_search_key(person.family_name_kana)
+    _derive_keys(person)
+
+
+def _derive_keys(person: Person, search_key: Callable[[str], str] = kana_search_key) -> None:
+    person.kana_key = search_key(person.family_name_kana + person.given_name_kana)
+    person.family_kana_key = search_key(person.family_name_kana)
     person.phone_key = phone_key(person.phone)
     person.phone2_key = phone_key(person.phone2)
 
@@ -136,6 +145,9 @@ def _for_audit(changes: dict[str, list[Any]], *, protected: bool) -> dict[str, l
     }
 
 
+RESIDENT_NUMBER_TAKEN = "この宛名番号は使用できません。同じ方の記録があれば、監督者に名寄せを相談してください。"
+
+
 def _resident_number_taken(values: dict[str, Any], municipality_id: int, exclude_pk: int | None) -> bool:
     if not values["resident_number"]:
         return False
@@ -154,9 +166,7 @@ def person_register(
     values = _normalised(data)
     errors = _person_errors(values, user.municipality_id)
     if _resident_number_taken(values, user.municipality_id, None):
-        errors.setdefault("resident_number", []).append(
-            "この宛名番号は使用できません。同じ方の記録があれば、監督者に名寄せを相談してください。"
-        )
+        errors.setdefault("resident_number", []).append(RESIDENT_NUMBER_TAKEN)
     if errors:
         raise PeopleError(errors)
     person = Person(municipality_id=user.municipality_id, registered_by=organization, created_by=user)
@@ -188,6 +198,90 @@ def person_register(
     return person
 
 
+BULK_BATCH_SIZE = 1_000  # rows per INSERT (Django lowers it on SQLite to stay under its parameter limit)
+BULK_LOOKUP = 500  # 宛名番号 per IN (...) query
+
+
+def _resident_numbers_taken(municipality_id: int, numbers: list[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(numbers), BULK_LOOKUP):
+        taken.update(
+            Person.objects.filter(
+                municipality_id=municipality_id,
+                resident_number__in=numbers[start : start + BULK_LOOKUP],
+                merged_into__isnull=True,
+            ).values_list("resident_number", flat=True)
+        )
+    return taken
+
+
+@transaction.atomic
+def persons_register_bulk(
+    *, people: Sequence[PersonInput], organization: Organization, created_by: User, source: str = "registration",
+    summary: str = "",
+) -> tuple[list[Person], list[AccessGrant]]:  # fmt: skip
+    """Register many people at once as records of ``organization``, each with its own-record grant: for
+    system jobs that load people in bulk (the register import, the demo town), not for a page.
+
+    Each person is normalised and checked exactly as by ``person_register`` (readings as katakana, the
+    search keys, a 宛名番号 neither in use nor given twice in the batch); any problem refuses the whole
+    batch with ``PeopleError`` naming each person by position ("3人目") — nothing is written then. The
+    organisation is named rather than taken from a casework membership: these jobs run as an inactive
+    system user, which has none. The grants (source ``source``) go through ``grants_create_bulk``.
+
+    Audit: one entry for the batch (``summary``, or a count) and one for its grants, not one per person
+    as ``person_register`` writes: a job that needs each person in the log writes that entry itself (the
+    import does, with the register's movement and household), the demo town one entry for the run.
+    Returns the people and their grants, with their ids, in the order given (an empty batch writes nothing).
+    """
+    municipality_id = organization.municipality_id
+    if created_by.municipality_id != municipality_id:
+        raise PeopleError("他の自治体の機関として本人を登録することはできません。")
+    # The same few thousand readings come back again and again in a town: each is normalised once.
+    normalize, search_key = lru_cache(maxsize=None)(normalize_kana_input), lru_cache(maxsize=None)(kana_search_key)
+    today = timezone.localdate()
+    persons: list[Person] = []
+    problems: list[str] = []
+    first_with: dict[str, int] = {}  # 宛名番号 → the position that first gave it
+    for position, data in enumerate(people, start=1):
+        values = _normalised(data, normalize)
+        errors = _person_errors(values, municipality_id, today)
+        number = values["resident_number"]
+        if number and number in first_with:
+            errors.setdefault("resident_number", []).append(
+                f"宛名番号 {number} が{first_with[number]}人目と重複しています。"
+            )
+        elif number:
+            first_with[number] = position
+        problems += [f"{position}人目: {message}" for messages in errors.values() for message in messages]
+        person = Person(municipality_id=municipality_id, registered_by=organization, created_by=created_by, **values)
+        _derive_keys(person, search_key)
+        persons.append(person)
+    for number in sorted(_resident_numbers_taken(municipality_id, list(first_with)), key=first_with.__getitem__):
+        problems.append(f"{first_with[number]}人目: {RESIDENT_NUMBER_TAKEN}")
+    if problems:
+        raise PeopleError(problems)
+    if not persons:
+        return [], []
+    Person.objects.bulk_create(persons, batch_size=BULK_BATCH_SIZE)
+    audit_record(
+        user=created_by,
+        organization=organization,
+        action=Action.CREATE,
+        summary=summary or f"本人を一括登録（{len(persons)}人）",
+        changes={"people": len(persons), "registered_resident": sum(p.is_registered_resident for p in persons)},
+        basis=Basis.OWN_RECORD,
+        basis_source=source,
+    )
+    grants = grants_create_bulk(
+        grants=[
+            GrantInput(organization=organization, person=p, basis=Basis.OWN_RECORD, source=source) for p in persons
+        ],
+        granted_by=created_by,
+    )
+    return persons, grants
+
+
 @transaction.atomic
 def person_update(
     *,
@@ -213,9 +307,7 @@ def person_update(
             values[name] = getattr(person, name)
     errors = _person_errors(values, person.municipality_id)
     if _resident_number_taken(values, person.municipality_id, person.pk):
-        errors.setdefault("resident_number", []).append(
-            "この宛名番号は使用できません。同じ方の記録があれば、監督者に名寄せを相談してください。"
-        )
+        errors.setdefault("resident_number", []).append(RESIDENT_NUMBER_TAKEN)
     if errors:
         raise PeopleError(errors)
     before = {name: getattr(person, name) for name in values}

@@ -19,9 +19,10 @@ What is made, so that every page has something true-looking to show:
   accepted referral, by the receiver; a few next steps fall in the week after the reference date.
 
 The records are in the shapes the services give (``consultation_record``, ``consent_record``,
-``referral_send``, ``referral_accept``, ``case_note_add``) — grants included — but written with
-``bulk_create`` and one audit entry for the whole run, as the town itself is: a per-record service call
-would write thousands of audit entries and take minutes.
+``referral_send``, ``referral_accept``, ``case_note_add``), but written with ``bulk_create`` and one
+audit entry for the whole run, as the town itself is: a per-record service call would write thousands
+of audit entries and take minutes. The grants go through the access service's bulk variant,
+``grants_create_bulk`` (one entry for the consultations' grants, one for the referrals').
 
 Deterministic: every draw comes from the ``rng`` the hook seeds from the run's seed and this app's name,
 in an order fixed by the people's insertion order, so the same seed and date give the same year.

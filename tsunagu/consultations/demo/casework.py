@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from tsunagu.access.models import AccessGrant, Basis, Consent
-from tsunagu.consultations.demo.drafts import Draft, Sending
+from tsunagu.access.models import Basis, Consent
+from tsunagu.access.services import GrantInput, grants_create_bulk
+from tsunagu.consultations.demo.drafts import Draft, Resident, Sending
 from tsunagu.consultations.demo.intake import Intake
 from tsunagu.consultations.demo.phrases import (
     CHILD_WORDS,
@@ -43,13 +44,14 @@ from tsunagu.people.demo import names
 class Casework(Intake):
     """The bulk writes of consultations, consents, grants and referrals, in the shapes the services give."""
 
-    def _grant(self, organization_id: int, person_id: int, basis: Basis, source: str, at: datetime, *,
-               by: User | None, consent: Consent | None = None, reason: str = "") -> AccessGrant:  # fmt: skip
-        self.grants.add((organization_id, person_id, basis))
+    def _grant(self, organization: Organization, person: Resident, basis: Basis, source: str, at: datetime, *,
+               by: User, consent: Consent | None = None, reason: str = "") -> GrantInput:  # fmt: skip
+        """A grant for ``grants_create_bulk``, in effect from ``at`` (when the record that gave it was made)."""
+        self.grants.add((organization.pk, person.pk, basis))
         self.counts.grants += 1
-        return AccessGrant(
-            municipality=self.municipality, organization_id=organization_id, person_id=person_id, basis=basis,
-            source=source, consent=consent, reason=reason, granted_by=by, granted_at=at, valid_from=at,
+        return GrantInput(
+            organization=organization, person=person, basis=basis, source=source, consent=consent, reason=reason,
+            granted_by=by, granted_at=at,
         )  # fmt: skip
 
     def _visitor(self, draft: Draft) -> tuple[Visitor, str, str]:
@@ -123,11 +125,12 @@ class Casework(Intake):
             [Through(consent_id=c.pk, organization_id=o.pk) for c, scope, _ in consents for o in scope],
             batch_size=BATCH_SIZE,
         )
-        grants: list[AccessGrant] = []
+        grants: list[GrantInput] = []
         for consent, scope, draft in consents:
+            assert draft.person is not None  # a consent is given by someone named
             # As consent_record's grant_create: one grant per organisation in scope, naming the consent.
             grants += [
-                self._grant(o.pk, consent.person_id, Basis.CONSENT, f"consent:{consent.pk}", draft.received_at,
+                self._grant(o, draft.person, Basis.CONSENT, f"consent:{consent.pk}", draft.received_at,
                             by=consent.taken_by, consent=consent, reason=consent.purpose)
                 for o in scope
             ]  # fmt: skip
@@ -135,9 +138,9 @@ class Casework(Intake):
             person = draft.person
             if person is not None and (draft.organization.pk, person.pk, Basis.OWN_RECORD) not in self.grants:
                 # The receiving agency's own record of the person, as registering them there would give it.
-                grants.append(self._grant(draft.organization.pk, person.pk, Basis.OWN_RECORD, "registration",
+                grants.append(self._grant(draft.organization, person, Basis.OWN_RECORD, "registration",
                                           draft.received_at, by=self.user))  # fmt: skip
-        AccessGrant.objects.bulk_create(grants, batch_size=BATCH_SIZE)
+        grants_create_bulk(grants=grants, granted_by=self.user, summary=f"デモの相談の閲覧権限（{len(grants)}件）")
         records = [self._consultation(d) for d in drafts]
         Consultation.objects.bulk_create(records, batch_size=BATCH_SIZE)
         Issues = Consultation.issues.through
@@ -196,7 +199,7 @@ class Casework(Intake):
             plans.append(plan)
         for plan in self._left_overdue(plans):
             plan.responded_at = None
-        grants: list[AccessGrant] = []
+        grants: list[GrantInput] = []
         for plan in plans:
             referral = plan.referral
             if plan.responded_at is None:
@@ -221,11 +224,11 @@ class Casework(Intake):
             # As referral_accept: the receiver is granted access on the referral's basis, unless it has it.
             basis = Basis.CONSENT if referral.basis == ReferralBasis.CONSENT else Basis.ART106_6
             if (referral.to_organization.pk, person.pk, basis) not in self.grants:
-                assert referral.responded_at is not None
-                grants.append(self._grant(referral.to_organization.pk, person.pk, basis, f"referral:{referral.pk}",
+                assert referral.responded_at is not None and referral.responded_by is not None
+                grants.append(self._grant(referral.to_organization, person, basis, f"referral:{referral.pk}",
                                           referral.responded_at, by=referral.responded_by, consent=referral.consent,
                                           reason=referral.reason))  # fmt: skip
-        AccessGrant.objects.bulk_create(grants, batch_size=BATCH_SIZE)
+        grants_create_bulk(grants=grants, granted_by=self.user, summary=f"デモのつなぎの閲覧権限（{len(grants)}件）")
         self.counts.referrals = len(plans)
         waiting = [p.referral for p in plans if p.referral.status == ReferralStatus.SENT]
         self.counts.waiting = len(waiting)

@@ -19,6 +19,7 @@ class Resident:
     """A person of the town as far as drawing consultations needs: no contact details, no addresses."""
 
     pk: int
+    municipality_id: int
     family_name: str
     given_name: str
     birth_date: date | None

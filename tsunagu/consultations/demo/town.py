@@ -94,7 +94,7 @@ class Town:
             "pk", "family_name", "given_name", "birth_date", "gender", "is_registered_resident"
         ):
             age = age_on(birth, self.as_of) if birth is not None and birth <= self.as_of else None
-            resident = Resident(pk, family, given, birth, gender, registered, age)
+            resident = Resident(pk, self.municipality.pk, family, given, birth, gender, registered, age)
             self.residents.append(resident)
             by_pk[pk] = resident
         self.households: dict[int, list[Resident]] = defaultdict(list)

@@ -8,11 +8,11 @@ date give the same town, name for name and date for date, which is what the test
 makes benchmark runs comparable. It is a generator so that the 500,000 people of ``city`` scale are
 never all in memory.
 
-``DemoWriter`` turns those rows into model instances and writes them with ``bulk_create`` a few
-thousand people at a time: people, households and members, other names, the access grants and the
-consents. It writes exactly what the services would (``kana_key`` by ``kana_search_key``, grants and
-consents in the shape ``consent_record`` gives them) without their per-row queries and per-row audit
-entries, which would take minutes for a town; ``demo_town_create`` writes one audit entry for the run.
+``DemoWriter`` writes those rows a few thousand people at a time: the people and the access grants
+through the services' bulk variants (``persons_register_bulk``, ``grants_create_bulk``), households and
+members, other names and the consents with ``bulk_create`` in the shapes the services give them. No
+per-row queries nor per-row audit entries, which would take minutes for a town: each bulk call writes
+one entry, and ``demo_town_create`` one for the run.
 
 Everything generated is visibly fictional: every address contains （デモ）, phone numbers are in the
 0858-00 exchange (00 is not assigned, so no number can reach anyone), and mail goes to example.jp.

@@ -1,10 +1,12 @@
 """Writing the demo town: ``DemoWriter`` turns ``Unit`` rows into model instances, in batches.
 
-It writes them with ``bulk_create`` a few thousand people at a time: people, households and members,
-other names, the access grants and the consents. It writes exactly what the services would
-(``kana_key`` by ``kana_search_key``, grants and consents in the shape ``consent_record`` gives them)
-without their per-row queries and per-row audit entries, which would take minutes for a town;
-``demo_town_create`` writes one audit entry for the run.
+A few thousand people at a time: the people and their grants through the services' bulk variants
+(``persons_register_bulk``, which normalises and checks them as ``person_register`` does, and
+``grants_create_bulk`` for the serving agencies' own records and the consents' grants), then households
+and members, other names and the consents with ``bulk_create``, in the shapes the services give them
+(``kana_key`` by ``kana_search_key``, consents as ``consent_record`` records them). No per-row queries
+nor per-row audit entries, which would take minutes for a town: each bulk call writes one entry, and
+``demo_town_create`` one for the run.
 """
 
 from __future__ import annotations
@@ -14,16 +16,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import reset_queries
-from django.utils import timezone
 
-from tsunagu.access.models import AccessGrant, Basis, Consent, ConsentGiver, ConsentMethod
+from tsunagu.access.models import Basis, Consent, ConsentGiver, ConsentMethod
+from tsunagu.access.services import GrantInput, grants_create_bulk
 from tsunagu.core.japanese.kana import kana_search_key
 from tsunagu.core.japanese.wareki import age_on
 from tsunagu.core.models import District, Municipality, Organization, User
 from tsunagu.people.demo.agencies import CONSENT_PURPOSE
 from tsunagu.people.demo.rows import HouseholdRow, OtherNameRow, PersonRow, Unit
 from tsunagu.people.models import Household, HouseholdMember, Person, PersonName
-from tsunagu.people.search import phone_key
+from tsunagu.people.services import PersonInput, persons_register_bulk
 
 BATCH_SIZE = 2_000  # rows per INSERT (Django lowers it on SQLite to stay under 999 parameters)
 FLUSH_PEOPLE = 5_000  # people generated before they are written and forgotten
@@ -93,12 +95,16 @@ class DemoWriter:
 
     def flush(self, units: list[Unit]) -> None:
         m = self.municipality
-        now = timezone.now()
         households = [self.household(unit.household) for unit in units if unit.household is not None]
         Household.objects.bulk_create(households, batch_size=BATCH_SIZE)
         rows = [row for unit in units for row in unit.people]
-        people = [self.person(row) for row in rows]
-        Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
+        # Registered by the register division, which gets the own-record grant of each (as person_register).
+        people, registrations = persons_register_bulk(
+            people=[self.person(row) for row in rows],
+            organization=self.register_organization,
+            created_by=self.user,
+            summary=f"デモの住民を一括登録（{len(rows)}人）",
+        )
 
         members: list[HouseholdMember] = []
         person_iter = iter(people)
@@ -120,14 +126,14 @@ class DemoWriter:
                        for name in row.other_names]  # fmt: skip
         PersonName.objects.bulk_create(other_names, batch_size=BATCH_SIZE)
 
-        grants = []
+        grants: list[GrantInput] = []
         for row, person in zip(rows, people, strict=True):
             holders = [self.register_organization]
             for name in row.agencies:
                 agency = self.organizations.get(name)
                 if agency is not None and agency not in holders:
                     holders.append(agency)
-            grants += [self.own_record_grant(person, org, now) for org in holders]
+            grants += [self.own_record_grant(person, org) for org in holders[1:]]
         consents = [
             (self.consent(row, person), person)
             for row, person in zip(rows, people, strict=True)
@@ -140,13 +146,15 @@ class DemoWriter:
             batch_size=BATCH_SIZE,
         )
         for consent, person in consents:
-            grants += [self.consent_grant(consent, person, org, now) for org in self.consent_scope]
-        AccessGrant.objects.bulk_create(grants, batch_size=BATCH_SIZE)
+            grants += [self.consent_grant(consent, person, org) for org in self.consent_scope]
+        grants_create_bulk(
+            grants=grants, granted_by=self.user, summary=f"デモの住民に閲覧権限を付与（{len(grants)}件）"
+        )
 
         t = self.totals
         t.people += len(people)
         t.households += len(households)
-        t.grants += len(grants)
+        t.grants += len(registrations) + len(grants)
         t.consents += len(consents)
         for row in rows:
             t.unregistered += not row.is_registered_resident
@@ -168,16 +176,12 @@ class DemoWriter:
             created_by=self.user,
         )
 
-    def person(self, row: PersonRow) -> Person:
-        # Derived keys exactly as tsunagu.people.services._apply sets them.
-        return Person(
-            municipality=self.municipality,
+    def person(self, row: PersonRow) -> PersonInput:
+        return PersonInput(
             family_name=row.family_name,
             given_name=row.given_name,
             family_name_kana=row.family_name_kana,
             given_name_kana=row.given_name_kana,
-            kana_key=self.kana_key(row.family_name_kana + row.given_name_kana),
-            family_kana_key=self.kana_key(row.family_name_kana),
             birth_date=row.birth_date,
             gender=row.gender,
             gender_note=row.gender_note,
@@ -186,16 +190,12 @@ class DemoWriter:
             district=self.districts.get(row.district) if row.district else None,
             phone=row.phone,
             phone2=row.phone2,
-            phone_key=phone_key(row.phone),
-            phone2_key=phone_key(row.phone2),
             email=row.email,
             contact_notes=row.contact_notes,
             resident_number=row.resident_number,
             is_registered_resident=row.is_registered_resident,
             address_protected=row.address_protected,
             care_notes=row.care_notes,
-            registered_by=self.register_organization,
-            created_by=self.user,
         )
 
     def other_name(self, person: Person, row: OtherNameRow) -> PersonName:
@@ -212,12 +212,9 @@ class DemoWriter:
             family_kana_key=self.kana_key(row.family_name_kana),
         )
 
-    def own_record_grant(self, person: Person, organization: Organization, now) -> AccessGrant:
-        # As person_register's grant_create: the organisation's own record, resting on the registration.
-        return AccessGrant(
-            municipality=self.municipality, organization=organization, person=person, basis=Basis.OWN_RECORD,
-            source="registration", granted_by=self.user, granted_at=now, valid_from=now,
-        )  # fmt: skip
+    def own_record_grant(self, person: Person, organization: Organization) -> GrantInput:
+        # A serving agency's own record of the person, resting on the registration as person_register's does.
+        return GrantInput(organization=organization, person=person, basis=Basis.OWN_RECORD, source="registration")
 
     def consent(self, row: PersonRow, person: Person) -> Consent:
         # Taken by the agency that serves the person, or else by the registering division.
@@ -236,10 +233,9 @@ class DemoWriter:
             taken_by_organization=taker,
         )
 
-    def consent_grant(self, consent: Consent, person: Person, organization: Organization, now) -> AccessGrant:
+    def consent_grant(self, consent: Consent, person: Person, organization: Organization) -> GrantInput:
         # As consent_record's grant_create: one grant per organisation in scope, naming the consent.
-        return AccessGrant(
-            municipality=self.municipality, organization=organization, person=person, basis=Basis.CONSENT,
-            source=f"consent:{consent.pk}", consent=consent, reason=consent.purpose, granted_by=consent.taken_by,
-            granted_at=now, valid_from=now,
+        return GrantInput(
+            organization=organization, person=person, basis=Basis.CONSENT, source=f"consent:{consent.pk}",
+            consent=consent, reason=consent.purpose, granted_by=consent.taken_by,
         )  # fmt: skip

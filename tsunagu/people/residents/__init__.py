@@ -93,14 +93,17 @@ Access and audit
 ----------------
 A new person is registered by the named organisation (which must belong to the municipality) and
 created by the system user ``system-import`` (inactive, no usable password), and the organisation is
-given an own-record grant (source ``resident-register``). People already in Tsunagu get no new grant:
+given an own-record grant (source ``resident-register``) — both through the people service's bulk
+variant, ``persons_register_bulk``, which normalises and checks each person as ``person_register`` does
+and gives the grants through ``grants_create_bulk``. People already in Tsunagu get no new grant:
 the import updates their details, but must not widen who may see a record another agency holds.
 The audit log gets one CREATE entry per new person (which also names the grant and the household),
 one UPDATE entry per changed person with ``{field: [old, new]}``, one UPDATE entry per household
-whose address changed, and one summary entry with the counts, the new households' ids, the file name
-and its SHA-256 (so that it can later be told exactly which extract was loaded). Grants and households
-are not given entries of their own: ``audit_record`` costs more per entry the more entries a transaction
-already holds (see ``tsunagu.audit.chain``), and a town-sized file would otherwise take far longer.
+whose address changed, one entry each from the bulk registration and the bulk grant (their counts), and
+one summary entry with the counts, the new households' ids, the file name and its SHA-256 (so that it
+can later be told exactly which extract was loaded). Grants and households are not given entries of
+their own: ``audit_record`` costs more per entry the more entries a transaction already holds (see
+``tsunagu.audit.chain``), and a town-sized file would otherwise take far longer.
 
 The parts
 ---------

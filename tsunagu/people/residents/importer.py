@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tsunagu.core.models import Municipality, Organization
@@ -51,6 +52,10 @@ def import_residents(
             # Counted before writing: what is new is told by the records not yet having a primary key.
             result = plan.result(dry_run=False)
             write_plan(plan, result, municipality, organization, source_name, hashlib.sha256(data).hexdigest())
+    except ValidationError as exc:
+        # A rule of the people or access services the file's own checks did not catch (a 宛名番号 taken
+        # meanwhile): the whole import is refused, as for a bad row.
+        raise ResidentImportError([*exc.messages, "何も取り込んでいません。"]) from exc
     except IntegrityError as exc:
         # Another import (or a registration) took a 宛名番号 between our reading and our writing.
         raise ResidentImportError(

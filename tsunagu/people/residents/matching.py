@@ -81,8 +81,10 @@ def plan_import(
             if row.departed:
                 plan.skipped_departed += 1
                 continue
-            person = Person(municipality=municipality, resident_number=row.resident_number, registered_by=organization)
-            set_values(person, register_values(row, None))
+            # A draft with the register's values: persons_register_bulk normalises it and derives its search
+            # keys when the plan is written.
+            person = Person(municipality=municipality, resident_number=row.resident_number, registered_by=organization,
+                            **register_values(row, None))  # fmt: skip
             item = PersonPlan(row=row, person=person, created=True)
             membership = HouseholdMember(
                 municipality=municipality,

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
-from tsunagu.access.models import AccessGrant, Basis
+from tsunagu.access.models import Basis
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record, changes_between
 from tsunagu.core.models import Municipality, Organization, User
@@ -16,6 +16,7 @@ from tsunagu.people.models import Household, HouseholdMember, Person
 from tsunagu.people.residents.plan import CHUNK, KEY_FIELDS, MEMBER_FIELDS, PERSON_FIELDS, ImportPlan, chunks
 from tsunagu.people.residents.report import ImportResult, ResidentImportError
 from tsunagu.people.residents.rows import ResidentRow
+from tsunagu.people.services import PersonInput, persons_register_bulk
 
 REGISTER_SOURCE = "resident-register"
 SYSTEM_USERNAME = "system-import"
@@ -48,14 +49,29 @@ def _bulk_delete(members: Iterable[HouseholdMember]) -> None:
         HouseholdMember.objects.filter(pk__in=chunk).delete()
 
 
+def _person_input(draft: Person) -> PersonInput:
+    return PersonInput(resident_number=draft.resident_number, **{name: getattr(draft, name) for name in PERSON_FIELDS})
+
+
 def write_plan(plan: ImportPlan, result: ImportResult, municipality: Municipality, organization: Organization,
            source_name: str, digest: str) -> None:  # fmt: skip
     user = system_user(municipality)
     now = timezone.now()
     created, updated = plan.created, plan.updated
-    for item in created:
-        item.person.created_by = user
-    Person.objects.bulk_create([item.person for item in created], batch_size=CHUNK)
+    # New people are registered through the people service (its normalisation and checks, and the
+    # organisation's own-record grant); the plan's drafts are replaced by the records it returns.
+    people, grants = persons_register_bulk(
+        people=[_person_input(item.person) for item in created],
+        organization=organization,
+        created_by=user,
+        source=REGISTER_SOURCE,
+        summary=f"住民記録取込で本人を登録（{len(created)}人）",
+    )
+    registered = {id(item.person): person for item, person in zip(created, people, strict=True)}
+    for item, person in zip(created, people, strict=True):
+        item.person = person
+    for member in plan.new_members:
+        member.person = registered.get(id(member.person), member.person)
     for item in updated:
         item.person.updated_at = now  # bulk_update does not apply auto_now
         # A form opened before the import must not save over it unseen (tsunagu.core.versioning).
@@ -80,22 +96,6 @@ def write_plan(plan: ImportPlan, result: ImportResult, municipality: Municipalit
     _bulk_delete(plan.removed_members.values())
     HouseholdMember.objects.bulk_create(plan.new_members, batch_size=CHUNK)
     HouseholdMember.objects.bulk_update(list(plan.changed_members.values()), list(MEMBER_FIELDS), batch_size=CHUNK)
-
-    # As tsunagu.access.services.grant_create does, in bulk: the organisation's own record.
-    grants = AccessGrant.objects.bulk_create(
-        [
-            AccessGrant(
-                municipality=municipality,
-                organization=organization,
-                person=item.person,
-                basis=Basis.OWN_RECORD,
-                source=REGISTER_SOURCE,
-                granted_by=user,
-            )
-            for item in created
-        ],
-        batch_size=CHUNK,
-    )
 
     def movement(row: ResidentRow) -> str:
         if not row.movement:
