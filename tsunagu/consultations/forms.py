@@ -21,6 +21,7 @@ from tsunagu.consultations.models import (
     Urgency,
     Visitor,
 )
+from tsunagu.consultations.selectors import ConsultationFilters
 from tsunagu.core.japanese.forms import WarekiDateField
 from tsunagu.core.models import District, Organization, User
 from tsunagu.people.models import Household, Person
@@ -119,6 +120,20 @@ class ConsultationFilterForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
+
+    def to_filters(self) -> ConsultationFilters:
+        """The inbox's filters from the valid form (the page and the API parse them alike)."""
+        data = self.cleaned_data
+        return ConsultationFilters(
+            program=data["program"].pk if data["program"] else None,
+            domain=data["domain"] or "",
+            issue=data["issue"].pk if data["issue"] else None,
+            district=data["district"].pk if data["district"] else None,
+            staff=data["staff"].pk if data["staff"] else None,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            sort=data["sort"] or "-received_at",
+        )
 
 
 class ReferralForm(forms.Form):

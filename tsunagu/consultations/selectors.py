@@ -70,13 +70,25 @@ def referrals_of_consultation(
     return shown[:200]
 
 
+def case_note_list_of_consultation(
+    *, user: User, consultation: Consultation, request: HttpRequest | None = None
+) -> AuditedRecords:
+    """The progress records of a consultation, newest first, as far as the user may read them (audited as
+    shown)."""
+    rows = (
+        case_notes_visible(user)
+        .filter(consultation=consultation)
+        .select_related("organization", "staff")
+        .order_by("-occurred_at", "-id")
+    )
+    return records_for_user(user=user, kind="case_note", rows=rows, summary="相談の支援経過を表示", request=request)
+
+
 def case_notes_of_consultation(
     *, user: User, consultation: Consultation, request: HttpRequest | None = None
 ) -> list[CaseNote]:
-    """The progress records of a consultation, as far as the user may read them (audited as shown)."""
-    rows = case_notes_visible(user).filter(consultation=consultation).select_related("organization", "staff")
-    shown = records_for_user(user=user, kind="case_note", rows=rows, summary="相談の支援経過を表示", request=request)
-    return shown[:200]
+    """The consultation page's progress records: the latest 200 of ``case_note_list_of_consultation``."""
+    return case_note_list_of_consultation(user=user, consultation=consultation, request=request)[:200]
 
 
 @dataclass(frozen=True)

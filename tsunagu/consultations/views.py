@@ -62,17 +62,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     filters = selectors.ConsultationFilters()
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ConsultationFilters(
-            program=data["program"].pk if data["program"] else None,
-            domain=data["domain"] or "",
-            issue=data["issue"].pk if data["issue"] else None,
-            district=data["district"].pk if data["district"] else None,
-            staff=data["staff"].pk if data["staff"] else None,
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            sort=data["sort"] or "-received_at",
-        )
+        filters = form.to_filters()
     page = page_of(
         request, selectors.consultation_list_for_user(user=user, filters=filters, request=request), PAGE_SIZE
     )

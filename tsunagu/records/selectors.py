@@ -151,6 +151,30 @@ class AuditedRecords:
     def __iter__(self) -> Iterator[Any]:
         return iter(self[: self.ITERATION_LIMIT])
 
+    # An API list pages by keyset (``tsunagu.api.pagination.keyset_page``): it narrows the selector's rows
+    # to those after the cursor and shows them through ``over``, so that the same reader, kind, summary
+    # and ``shown_if`` audit what it returns. ``rows`` is not audited: never show it directly.
+
+    @property
+    def rows(self) -> QuerySet[Any]:
+        return self._rows
+
+    @property
+    def ordering(self) -> tuple[str, ...]:
+        """The selector's order, which a keyset page continues: field names ending with the primary key
+        (a tie on the other fields must not skip or repeat a row)."""
+        fields = tuple(f for f in self._rows.query.order_by if isinstance(f, str))
+        if not fields or len(fields) != len(self._rows.query.order_by) or fields[-1].lstrip("-") not in ("id", "pk"):
+            raise ValueError(f"a keyset page needs an order by field names ending with the id, not {fields!r}")
+        return fields
+
+    def over(self, rows: QuerySet[Any]) -> AuditedRecords:
+        """The same list over ``rows``, which must be narrowed from ``self.rows``."""
+        return AuditedRecords(
+            user=self._user, kind=self._kind, rows=rows, summary=self._summary, request=self._request,
+            shown_if=self._shown_if,
+        )  # fmt: skip
+
 
 def records_for_user(
     *, user: User, kind: str, rows: QuerySet[Any], summary: str, request: HttpRequest | None = None,
