@@ -11,7 +11,7 @@ messages a caseworker understands. The legal rule on referrals lives here, in on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -45,6 +45,10 @@ from tsunagu.core.models import Organization, User
 from tsunagu.core.transitions import locked, transition
 from tsunagu.people.models import Household, Person
 from tsunagu.plans.models import Category, Program
+
+# Nothing in casework happened before 1900: the timeline pages from there (``tsunagu.records.selectors``), and
+# a time before 1888 has no standard offset in Asia/Tokyo (LMT, +09:18:59) for ISO 8601 to carry.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 class ConsultationError(ValidationError):
@@ -96,6 +100,8 @@ def _consultation_errors(data: ConsultationInput, organization: Organization) ->
         add("anonymous_description", "匿名の方の概要（例: 60代男性、近隣住民からの相談）を入力してください。")
     if data.received_at > timezone.now():
         add("received_at", "受付日時に未来の日時は入力できません。")
+    elif data.received_at < EARLIEST:
+        add("received_at", "受付日時が古すぎます。1900年以降の日時を入力してください。")
     if data.program.municipality_id != organization.municipality_id:
         add("program", "他の自治体の事業は選べません。")
     if not data.issues:
@@ -411,6 +417,8 @@ def case_note_add(
         errors["__all__"] = ["記録の対象（本人または世帯）が必要です。"]
     if data.occurred_at > timezone.now():
         errors["occurred_at"] = ["日時に未来の日時は入力できません。"]
+    elif data.occurred_at < EARLIEST:
+        errors["occurred_at"] = ["日時が古すぎます。1900年以降の日時を入力してください。"]
     if not data.content.strip():
         errors["content"] = ["内容を入力してください。"]
     if data.next_step_on and data.next_step_on < timezone.localtime(data.occurred_at).date():
