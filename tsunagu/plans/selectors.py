@@ -49,6 +49,15 @@ def program_list_for_user(*, user: User, category: str | None = None, domain: st
     return _programs_with_columns(qs.order_by("order"))
 
 
+def program_get_for_user(*, user: User, pk: int) -> Program:
+    """A programme of any of the user's municipality's plans (a consultation names the one it was
+    received under, even after a new plan), with every column; 404 otherwise."""
+    try:
+        return _programs_with_columns(Program.objects.filter(municipality=user.municipality)).get(pk=pk)
+    except Program.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def programs_of_plan(*, plan: Plan) -> QuerySet[Program]:
     return _programs_with_columns(plan.programs.order_by("order"))
 

@@ -60,7 +60,7 @@ EDITORS = {state: (OWN | {"caseworker_b"} if state == "consented" else readers &
 
 # URLs that take an id but show no personal data (the plan's public catalogue), and Django's admin
 # (administrators only, scoped to their municipality; tested in tsunagu.accounts).
-NOT_PERSONAL = {"plans:organization-detail", "plans:division-detail"}
+NOT_PERSONAL = {"plans:organization-detail", "plans:division-detail", "api:program-detail"}
 EXCLUDED_NAMESPACES = {"tsunagu-admin"}
 
 
