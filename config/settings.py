@@ -289,4 +289,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # A choice set used under several field names (a programme's domain, a consultation's domains) is one
+    # component.
+    "ENUM_NAME_OVERRIDES": {"DomainEnum": "tsunagu.plans.models.Domain"},
 }

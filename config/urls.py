@@ -5,13 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from tsunagu.accounts import urls as accounts_urls
 from tsunagu.accounts.admin import site as admin_site
+from tsunagu.consultations import api_urls as consultations_api
 from tsunagu.core.views import favicon, healthz
 from tsunagu.home import urls as home_urls
 from tsunagu.people import api_urls as people_api
 from tsunagu.plans import api_urls as plans_api
 
 # The REST API: each app adds its endpoints in its own api_urls (docs/api.md), all under one namespace.
-api_v1 = ([*people_api.urlpatterns, *plans_api.urlpatterns], "api")
+api_v1 = ([*people_api.urlpatterns, *consultations_api.urlpatterns, *plans_api.urlpatterns], "api")
 schema_view = login_not_required(SpectacularAPIView.as_view())
 docs_view = login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
 
