@@ -55,7 +55,7 @@ def test_registering_a_person_normalises_kana_and_reads_wareki(client, personas)
         ("birth_date", "2999-01-01", "未来の日付は入力できません"),
         ("phone", "0858-52", "電話番号は市外局番から10桁または11桁"),
         ("postal_code", "68923", "郵便番号は7桁"),
-        ("family_name", "", "このフィールドは必須です"),
+        ("family_name", "", "この項目は必須です"),  # Django's message as DRF's catalogue words it
     ],
 )
 def test_bad_input_gets_a_japanese_message_and_nothing_is_saved(client, personas, field, value, message):
