@@ -116,6 +116,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("係長・課長（監督者）")
     ADMINISTRATOR = "administrator", _("システム管理者")
     AUDITOR = "auditor", _("監査担当")
+    # A machine account of another system (the resident-register feed): its own narrow API, no case data.
+    INTEGRATION = "integration", _("外部システム連携")
 
 
 class User(AbstractUser):

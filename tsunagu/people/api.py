@@ -7,8 +7,10 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -18,9 +20,10 @@ from tsunagu.access.policy import casework_organization_ids
 from tsunagu.access.services import ConsentInput, consent_record, consent_withdraw
 from tsunagu.api.pagination import offset_page, paginated
 from tsunagu.api.views import ApiView, if_match_version, with_etag
-from tsunagu.core.models import Organization, User
+from tsunagu.core.models import Membership, Organization, Role, User
 from tsunagu.people import selectors, services
 from tsunagu.people.forms import PersonForm, PersonSearchForm
+from tsunagu.people.residents import ResidentImportError, import_residents
 from tsunagu.people.search import PersonQuery
 from tsunagu.records.selectors import TimelinePage, timeline_for_user
 
@@ -187,7 +190,7 @@ class PersonDetailApi(ApiView):
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
         services.person_update(
-            user=user, person=person, decision=view.decision, data=form.to_input(), expected_version=expected,
+            user=user, person=person, data=form.to_input(), expected_version=expected,
             request=request._request,
         )  # fmt: skip
         updated = selectors.person_check_for_user(user=user, pk=pk)
@@ -383,3 +386,61 @@ class ConsentWithdrawApi(ApiView):
             note=data.validated_data["note"], request=request._request,
         )  # fmt: skip
         return Response(ConsentOutput(consent).data)
+
+
+class CsvParser(BaseParser):
+    """A resident-register extract as it leaves the register system: CSV bytes (UTF-8 or Shift_JIS)."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> bytes:
+        return stream.read()
+
+
+class ImportResultOutput(serializers.Serializer):
+    encoding = serializers.CharField()
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    deregistered = serializers.IntegerField()
+    skipped_departed = serializers.IntegerField()
+    households_created = serializers.IntegerField()
+    households_updated = serializers.IntegerField()
+    warnings = serializers.ListField(child=serializers.CharField())
+    dry_run = serializers.BooleanField()
+
+
+class ResidentImportApi(ApiView):
+    """The resident-register feed (住基連携): a machine account with the 外部システム連携 role at the
+    organisation that holds the register pushes an extract; all or nothing, every bad row named."""
+
+    parser_classes = [CsvParser]
+
+    @extend_schema(
+        summary="住民記録の取込（外部システム連携の役割のみ）", operation_id="residents_import",
+        request={"text/csv": OpenApiTypes.BINARY}, responses=ImportResultOutput,
+        parameters=[OpenApiParameter("dry_run", bool, description="検査と件数の確認だけで、何も書き込まない")],
+    )  # fmt: skip
+    def post(self, request: Request) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        membership = (
+            Membership.objects.filter(user=user, municipality_id=user.municipality_id, role=Role.INTEGRATION)
+            .select_related("organization", "municipality")
+            .first()
+        )
+        if membership is None:
+            raise Http404
+        data = request.data
+        if not isinstance(data, bytes) or not data:
+            raise serializers.ValidationError(
+                {"file": ["取り込むCSVを本文で送ってください（Content-Type: text/csv）。"]}
+            )
+        try:
+            result = import_residents(
+                data=data, municipality=membership.municipality, organization=membership.organization,
+                dry_run=request.query_params.get("dry_run", "") in {"1", "true"}, source_name="API",
+            )  # fmt: skip
+        except ResidentImportError as error:
+            raise serializers.ValidationError({"file": error.problems}) from error
+        return Response(ImportResultOutput(result).data)
