@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tsunagu.access.models import AccessGrant, Basis, Consent, ConsentGiver, ConsentMethod, ReviewStatus
-from tsunagu.access.policy import casework_memberships
+from tsunagu.access.policy import casework_memberships, decide
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.core.japanese.wareki import to_wareki
@@ -245,6 +245,14 @@ def _consent_errors(person: PersonRef, data: ConsentInput) -> list[str]:
     return errors
 
 
+def _require_editing(user: User, person_id: int, what: str) -> None:
+    """Consent is recorded and withdrawn by an agency that holds the record (own record or consent): a
+    支援会議 or an emergency only lets it read. Asked of the access rule here, whatever the page showed."""
+    decision = decide(user, person_id)
+    if not decision.may_edit:
+        raise AccessError(f"{what}権限がありません{'（閲覧のみ）' if decision.allowed else ''}。")
+
+
 @transaction.atomic
 def consent_record(
     *, user: User, person: PersonRef, data: ConsentInput, organization_id: int | None = None,
@@ -252,9 +260,11 @@ def consent_record(
 ) -> Consent:  # fmt: skip
     """Record a consent and give each organisation in its scope access under it.
 
-    The caller has fetched ``person`` through ``person_get_for_user``. With ``all_plan_agencies`` the
+    The caller has fetched ``person`` through ``person_get_for_user``; the user must also be able to edit
+    the person's record (own record or consent), else ``AccessError``. With ``all_plan_agencies`` the
     scope is the agencies that exist today, written out: consent cannot reach agencies not yet known.
     """
+    _require_editing(user, person.pk, "この方の本人同意を記録する")
     errors = _consent_errors(person, data)
     if errors:
         raise AccessError(errors)
@@ -319,8 +329,10 @@ def consent_withdraw(
 
     A consent is withdrawn once: of two withdrawals at the same moment one wins, the other gets
     ``AccessError`` and writes nothing (``tsunagu.core.transitions``). The grants are read after the
-    consent is locked, so a referral accepted under it just before is revoked with the rest.
+    consent is locked, so a referral accepted under it just before is revoked with the rest. The user
+    must be able to edit the person's record (own record or consent), else ``AccessError``.
     """
+    _require_editing(user, consent.person_id, "この方の本人同意の撤回を記録する")
     if consent.withdrawn_on is not None:
         raise _withdrawn(consent)
     if withdrawn_on > timezone.localdate():

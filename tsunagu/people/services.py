@@ -1,8 +1,10 @@
 """Registering and changing people and households. Each function is atomic and audited.
 
-The caller fetched any existing record through ``tsunagu.people.selectors`` (so the user may see it);
-these functions check what that access allows (editing needs the organisation's own record or a
-consent) and raise ``PeopleError`` with Japanese messages otherwise.
+The caller fetched any existing record through ``tsunagu.people.selectors`` (so the user may see it).
+Whatever the page showed or hid, each function that changes a person or household asks the access core
+itself (``tsunagu.access.policy.decide``) what the user's access allows — editing needs the organisation's
+own record or a consent; a 支援会議 or an emergency only lets an agency read — and raises ``PeopleError``
+with Japanese messages otherwise, before anything is written.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tsunagu.access.models import AccessGrant, Basis
-from tsunagu.access.policy import AccessDecision
+from tsunagu.access.policy import BASIS_PRIORITY, AccessDecision, decide, decisions_for
 from tsunagu.access.services import GrantInput, acting_organization, grant_create, grants_create_bulk
 from tsunagu.audit.models import Action
 from tsunagu.audit.selectors import edit_conflict
@@ -282,24 +284,50 @@ def persons_register_bulk(
     return persons, grants
 
 
+NOT_PERMITTED = "この記録を変更する権限がありません。"
+READ_ONLY = "この記録を変更する権限がありません（閲覧のみ）。"
+
+
+def _edit_decision(user: User, person_id: int) -> AccessDecision:
+    """The user's access to the person, from the access core; ``PeopleError`` unless it lets them edit."""
+    decision = decide(user, person_id)
+    if not decision.may_edit:
+        raise PeopleError(READ_ONLY if decision.allowed else NOT_PERMITTED)
+    return decision
+
+
+def _household_edit_decision(user: User, household: Household) -> AccessDecision:
+    """The strongest access the user has to a member they may edit; ``PeopleError`` if there is none.
+
+    A household is changed on the grounds of one of its members' records: a household seen only through a
+    支援会議 or an emergency is read-only, like those members' records.
+    """
+    member_ids = list(household.members.filter(person__merged_into__isnull=True).values_list("person_id", flat=True))
+    decisions = decisions_for(user, member_ids).values()
+    editable = [d for d in decisions if d.may_edit]
+    if not editable:
+        read_only = any(d.allowed for d in decisions)
+        raise PeopleError(f"この世帯を変更する権限がありません{'（閲覧のみ）' if read_only else ''}。")
+    return min(editable, key=lambda d: BASIS_PRIORITY.index(Basis(d.strongest.basis)))
+
+
 @transaction.atomic
 def person_update(
     *,
     user: User,
     person: Person,
-    decision: AccessDecision,
     data: PersonInput,
     expected_version: int,
     request: HttpRequest | None = None,
 ) -> Person:
-    """Change a person's details. Needs the organisation's own record or a consent (not a meeting).
+    """Change a person's details. Needs the organisation's own record or a consent (not a meeting, not an
+    emergency), which this function looks up itself; ``PeopleError`` otherwise.
 
     ``expected_version`` is the version the user's form started from: if somebody saved the person since,
     nothing is written and ``EditConflict`` is raised (``person`` is then the record as it now is), naming
     who changed what — never a protected address this user may not see.
     """
-    if not decision.may_edit:
-        raise PeopleError("この記録を変更する権限がありません（閲覧のみ）。")
+    decision = _edit_decision(user, person.pk)
     values = _normalised(data)
     if person.address_protected and not decision.may_see_protected_address:
         # Fields this user was never shown cannot be changed by them either.
@@ -338,11 +366,11 @@ def person_update(
 
 @transaction.atomic
 def person_name_add(
-    *, user: User, person: Person, decision: AccessDecision, kind: NameKind, family_name: str,
-    family_name_kana: str, given_name: str = "", given_name_kana: str = "", request: HttpRequest | None = None,
+    *, user: User, person: Person, kind: NameKind, family_name: str, family_name_kana: str, given_name: str = "",
+    given_name_kana: str = "", request: HttpRequest | None = None,
 ) -> PersonName:  # fmt: skip
-    if not decision.may_edit:
-        raise PeopleError("この記録を変更する権限がありません（閲覧のみ）。")
+    """Add a 旧姓, 通称 or other name. Needs an editing basis on the person, as ``person_update``."""
+    decision = _edit_decision(user, person.pk)
     family_kana, given_kana = normalize_kana_input(family_name_kana), normalize_kana_input(given_name_kana)
     errors: dict[str, list[str]] = {}
     if not family_name.strip():
@@ -381,16 +409,20 @@ class MemberInput:
 
 @transaction.atomic
 def household_create(
-    *, user: User, members: list[MemberInput], decisions: dict[int, AccessDecision], address: str = "",
-    postal_code: str = "", district: District | None = None, resident_household_number: str = "",
-    notes: str = "", organization_id: int | None = None, request: HttpRequest | None = None,
+    *, user: User, members: list[MemberInput], address: str = "", postal_code: str = "",
+    district: District | None = None, resident_household_number: str = "", notes: str = "",
+    organization_id: int | None = None, request: HttpRequest | None = None,
 ) -> Household:  # fmt: skip
-    """Create a household of people the user may see (``decisions`` from the access core)."""
+    """Create a household of people whose records the user may edit (own record or consent: a person seen
+    only through a 支援会議 or an emergency cannot be put into a household), asked of the access core here."""
     organization = acting_organization(user, organization_id)
     if not members:
         raise PeopleError("世帯員を一人以上登録してください。")
-    if any(not decisions.get(m.person.pk) or not decisions[m.person.pk].allowed for m in members):
+    decisions = decisions_for(user, [m.person.pk for m in members])
+    if not all(decisions[m.person.pk].allowed for m in members):
         raise PeopleError("閲覧権限のない方を世帯員にすることはできません。")
+    if not all(decisions[m.person.pk].may_edit for m in members):
+        raise PeopleError("閲覧のみの方（支援会議・緊急時の閲覧）を世帯員にすることはできません。")
     if sum(1 for m in members if m.relationship == Relationship.HEAD) > 1:
         raise PeopleError("世帯主は一人です。")
     household = Household.objects.create(
@@ -430,11 +462,16 @@ def household_create(
 
 @transaction.atomic
 def household_member_add(
-    *, user: User, household: Household, household_decision: AccessDecision, member: MemberInput,
-    member_decision: AccessDecision, request: HttpRequest | None = None,
+    *, user: User, household: Household, member: MemberInput, request: HttpRequest | None = None
 ) -> HouseholdMember:  # fmt: skip
-    if not household_decision.may_edit or not member_decision.allowed:
-        raise PeopleError("この世帯を変更する権限がありません。")
+    """Add a person to a household. The user must be able to edit the household (through one of its
+    members' records) and the person joining it, both asked of the access core here."""
+    household_decision = _household_edit_decision(user, household)
+    member_decision = decide(user, member.person.pk)
+    if not member_decision.allowed:
+        raise PeopleError("閲覧権限のない方を世帯員にすることはできません。")
+    if not member_decision.may_edit:
+        raise PeopleError("閲覧のみの方（支援会議・緊急時の閲覧）を世帯員にすることはできません。")
     # Checked on the locked household: two members added at once cannot both be its head, or the same person.
     locked(household)
     if HouseholdMember.objects.filter(household=household, person=member.person).exists():

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagu.access import selectors as access
-from tsunagu.access.policy import casework_organization_ids, decisions_for
+from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors, page_of
 from tsunagu.core.versioning import EditConflict
@@ -134,8 +134,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(
-                user=user, person=person, decision=view.decision, data=form.to_input(),
-                expected_version=form.cleaned_data["version"], request=request,
+                user=user, person=person, data=form.to_input(), expected_version=form.cleaned_data["version"],
+                request=request,
             )  # fmt: skip
         except EditConflict as conflict:
             form.moved_on(conflict)
@@ -161,7 +161,7 @@ def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.person_name_add(
-                user=user, person=view.person, decision=view.decision, kind=NameKind(form.cleaned_data["kind"]),
+                user=user, person=view.person, kind=NameKind(form.cleaned_data["kind"]),
                 family_name=form.cleaned_data["family_name"], given_name=form.cleaned_data["given_name"],
                 family_name_kana=form.cleaned_data["family_name_kana"],
                 given_name_kana=form.cleaned_data["given_name_kana"] or "", request=request,
@@ -189,7 +189,6 @@ def household_create(request: HttpRequest, pk: int) -> HttpResponse:
                 members=[
                     services.MemberInput(person=person, relationship=Relationship(form.cleaned_data["relationship"]))
                 ],
-                decisions={person.pk: view.decision},
                 address="" if person.address_protected else person.address,
                 postal_code="" if person.address_protected else person.postal_code,
                 district=person.district,
@@ -249,7 +248,6 @@ def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.household_member_add(
             user=user,
             household=view.household,
-            household_decision=view.decision,
             member=services.MemberInput(
                 person=member.person,
                 relationship=Relationship(form.cleaned_data["relationship"]),
@@ -257,7 +255,6 @@ def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 lives_together=form.cleaned_data["lives_together"],
                 is_key_person=form.cleaned_data["is_key_person"],
             ),
-            member_decision=decisions_for(user, [member.person.pk])[member.person.pk],
             request=request,
         )
     except ValidationError as error:

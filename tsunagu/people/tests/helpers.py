@@ -23,12 +23,9 @@ def register(user: User, **fields: object) -> Person:
 
 
 def household_of(user: User, *people_and_relationships: tuple[Person, Relationship]):
-    from tsunagu.access.policy import decisions_for
-
     people = [p for p, _ in people_and_relationships]
     return household_create(
         user=user,
         members=[MemberInput(person=p, relationship=r) for p, r in people_and_relationships],
-        decisions=decisions_for(user, [p.pk for p in people]),
         address=people[0].address,
     )

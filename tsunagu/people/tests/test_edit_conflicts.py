@@ -31,7 +31,7 @@ def edit(user: User, person_pk: int, *, expected_version: int, **changes: object
     view = person_check_for_user(user=user, pk=person_pk)
     data = {f.name: getattr(view.person, f.name) for f in fields(PersonInput)} | changes
     return person_update(
-        user=user, person=view.person, decision=view.decision, data=PersonInput(**data),
+        user=user, person=view.person, data=PersonInput(**data),
         expected_version=expected_version,
     )  # fmt: skip
 
@@ -202,11 +202,7 @@ def test_adding_a_household_member_moves_the_household_version_on(personas):
     mother = register(a, given_name="トメ", given_name_kana="トメ")
     son = register(a, given_name="一郎", given_name_kana="イチロウ", birth_date=date(1972, 9, 30))
     household = household_of(a, (mother, Relationship.HEAD))
-    view = person_check_for_user(user=a, pk=mother.pk)
-    son_view = person_check_for_user(user=a, pk=son.pk)
-    household_member_add(user=a, household=household, household_decision=view.decision,
-                         member=MemberInput(person=son, relationship=Relationship.CHILD),
-                         member_decision=son_view.decision)  # fmt: skip
+    household_member_add(user=a, household=household, member=MemberInput(person=son, relationship=Relationship.CHILD))
     assert (household.version, Household.objects.get(pk=household.pk).version) == (2, 2)
 
 

@@ -29,10 +29,7 @@ def saving(user_pk: int, person_pk: int, version: int, **changes: object):
         view = person_check_for_user(user=user, pk=person_pk)
         data = {f.name: getattr(view.person, f.name) for f in fields(PersonInput)} | changes
         ready()
-        return person_update(
-            user=user, person=view.person, decision=view.decision, data=PersonInput(**data),
-            expected_version=version,
-        )  # fmt: skip
+        return person_update(user=user, person=view.person, data=PersonInput(**data), expected_version=version)
 
     return act
 

@@ -125,14 +125,13 @@ def links_of(person: Person) -> dict[str, int]:
 
 
 def test_a_supervisor_merges_a_duplicate_and_undoes_it_keeping_every_link(client, personas, family):
-    from tsunagu.access.policy import decide
     from tsunagu.people.services import person_name_add
 
     mother, *_ = family
     duplicate = register(personas.supervisor, family_name="山田", given_name="とめ", family_name_kana="ﾔﾏﾀﾞ",
                          given_name_kana="ﾄﾒ", birth_date=date(1945, 2, 11))  # fmt: skip
-    person_name_add(user=personas.supervisor, person=duplicate, decision=decide(personas.supervisor, duplicate.pk),
-                    kind=NameKind.FORMER, family_name="川上", family_name_kana="カワカミ")  # fmt: skip
+    person_name_add(user=personas.supervisor, person=duplicate, kind=NameKind.FORMER, family_name="川上",
+                    family_name_kana="カワカミ")  # fmt: skip
     consent_record(user=personas.supervisor, person=duplicate, data=ConsentInput(
         purpose="支援", method=ConsentMethod.ORAL, given_on=date(2025, 5, 1),
         organizations=[Organization.objects.get(name="琴浦町地域包括支援センター")]))  # fmt: skip
