@@ -17,7 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tsunagu.access.models import AccessGrant, Basis
-from tsunagu.access.selectors import person_list_for_user, person_search_for_user
 from tsunagu.audit.models import Action, AuditEntry
 from tsunagu.core.japanese.wareki import to_wareki
 from tsunagu.core.models import User
@@ -35,6 +34,7 @@ from tsunagu.people.residents import (
     relationship_of,
 )
 from tsunagu.people.search import PersonQuery
+from tsunagu.people.selectors import person_list_for_user, person_search_for_user
 from tsunagu.people.tests.helpers import household_of, register
 
 HEADER = ["宛名番号", "世帯番号", "氏名", "カナ", "生年月日", "性別", "続柄", "住所", "異動事由", "異動日", "郵便番号",
