@@ -260,6 +260,9 @@ LOGGING = {
 
 # --- The REST API (/api/v1/, docs/api.md) -------------------------------------------------------------
 KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105 (a model name, not a secret)
+# knox's own migrations create its AuthToken table even though ApiToken replaces it (the migrations do
+# not mark the model swappable); without them nothing of knox reaches the database.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=90),  # the default when a token is issued; each token names its own
     "AUTO_REFRESH": False,

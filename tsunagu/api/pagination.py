@@ -73,15 +73,17 @@ def keyset_page(request: Request, rows: QuerySet[Any], ordering: Sequence[str], 
     queryset = rows.order_by(*ordering)
     if cursor:
         values = _decode(cursor)
-        if len(values) != len(ordering):
-            raise ValidationError({"cursor": ["このカーソルは使えません。"]})
-        queryset = queryset.filter(_after(ordering, values))
+        # The cursor names the order it was written in: one from another sort is refused, not misread.
+        if len(values) != len(ordering) + 1 or values[0] != list(ordering):
+            message = "このカーソルは使えません（並び順が変わりました）。一覧の最初から取得し直してください。"
+            raise ValidationError({"cursor": [message]})
+        queryset = queryset.filter(_after(ordering, values[1:]))
     fetched = wrap(queryset).page_slice(0, size)
     shown = fetched[:size]
     next_cursor = ""
     if len(fetched) > size:
         last = shown[-1]
-        next_cursor = _encode([getattr(last, f.lstrip("-").replace("pk", "pk")) for f in ordering])
+        next_cursor = _encode([list(ordering), *(getattr(last, f.lstrip("-")) for f in ordering)])
     return Page(shown, next_cursor)
 
 
