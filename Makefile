@@ -57,7 +57,6 @@ lint: install
 	$(VENV)/bin/mypy .
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 	env -u DATABASE_URL $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
-	env -u DATABASE_URL $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 format: install
