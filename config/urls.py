@@ -15,6 +15,7 @@ from tsunagu.plans import api_urls as plans_api
 api_v1 = ([*people_api.urlpatterns, *consultations_api.urlpatterns, *plans_api.urlpatterns], "api")
 schema_view = login_not_required(SpectacularAPIView.as_view())
 docs_view = login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
+handler404 = "tsunagu.api.errors.not_found"  # an unknown URL under /api/ answers in the API error shape
 
 # Signing in, the second factor and the password (accounts) and the home page (home) keep the "core"
 # namespace their URL names had before they left core: `core:login`, `core:home` … stay as templates,

@@ -11,12 +11,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import exceptions, status
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from tsunagu.core.versioning import EditConflict
+
+
+class ErrorDetailOutput(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False,
+        help_text="項目ごとのメッセージ（全体に関わるものは __all__）",
+    )  # fmt: skip
+    current_version = serializers.IntegerField(required=False, help_text="409: 記録の現在の版（ETag と同じ）")
+
+
+# The body of every error answer (``_body`` below), as the schema declares it (``tsunagu.api.schema``).
+class ErrorOutput(serializers.Serializer):
+    error = ErrorDetailOutput()
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -66,3 +83,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         else:
             response.data = _body(response.status_code, str(code), str(detail))
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: a URL under /api/ that matches no endpoint (``/api/v1/people/abc/``) answers in the
+    API's error shape, as any other 404 of the API; a page gets Django's page."""
+    if request.path_info.startswith("/api/"):
+        body = _body(404, "not_found", str(exceptions.NotFound.default_detail))
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    return page_not_found(request, exception)

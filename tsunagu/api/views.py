@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from tsunagu.api.authentication import ApiTokenAuthentication, BrowserSessionAuthentication
 from tsunagu.api.errors import PreconditionRequired
 from tsunagu.api.models import ApiToken
+from tsunagu.api.schema import ApiAutoSchema
 
 
 class TokenRateThrottle(UserRateThrottle):
@@ -35,6 +36,7 @@ class ApiView(APIView):
     authentication_classes = [ApiTokenAuthentication, BrowserSessionAuthentication]
     permission_classes = [IsAuthenticated]
     throttle_classes = [TokenRateThrottle]
+    schema = ApiAutoSchema()  # the shared error answers, in the OpenAPI schema
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
