@@ -120,7 +120,7 @@ class Role(models.TextChoices):
     INTEGRATION = "integration", _("外部システム連携")
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # auth_token_set: knox's untyped base
     """A member of staff. Belongs to one municipality and, through memberships, to organisations."""
 
     municipality = models.ForeignKey(

@@ -31,7 +31,7 @@ from tsunagu.records.selectors import TimelinePage, timeline_for_user
 def casework_user(request: Request) -> User:
     """The caller, if they do casework somewhere; 404 for everyone else (administrators, auditors), as the
     pages answer."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     if not casework_organization_ids(user):
         raise Http404
     return user
@@ -423,7 +423,7 @@ class ResidentImportApi(ApiView):
         parameters=[OpenApiParameter("dry_run", bool, description="検査と件数の確認だけで、何も書き込まない")],
     )  # fmt: skip
     def post(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]
+        user: User = request.user
         membership = (
             Membership.objects.filter(user=user, municipality_id=user.municipality_id, role=Role.INTEGRATION)
             .select_related("organization", "municipality")

@@ -41,7 +41,7 @@ def test_the_feed_loads_an_extract_all_or_nothing(client, feed_token):
 
 def test_the_feed_account_reads_no_case_data_and_others_cannot_push(client, personas, feed_token):
     post(client, feed_token, csv_text(ROWS).encode("utf-8"))
-    someone = Person.objects.first()
+    someone = Person.objects.all()[0]
     response = client.get(reverse("api:person-detail", args=[someone.pk]), HTTP_AUTHORIZATION=f"Token {feed_token}")
     assert response.status_code == 404
     coordinator = api_token_issue(user=personas.coordinator, name="x", days=1)[1]

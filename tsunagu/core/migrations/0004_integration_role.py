@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_municipality_two_factor_roles'),
+        ("core", "0003_municipality_two_factor_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('caseworker', '相談員'), ('coordinator', '多機関協働コーディネーター'), ('supervisor', '係長・課長（監督者）'), ('administrator', 'システム管理者'), ('auditor', '監査担当'), ('integration', '外部システム連携')], max_length=20, verbose_name='役割'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("caseworker", "相談員"),
+                    ("coordinator", "多機関協働コーディネーター"),
+                    ("supervisor", "係長・課長（監督者）"),
+                    ("administrator", "システム管理者"),
+                    ("auditor", "監査担当"),
+                    ("integration", "外部システム連携"),
+                ],
+                max_length=20,
+                verbose_name="役割",
+            ),
         ),
     ]
