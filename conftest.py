@@ -4,6 +4,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI gets the same generated examples every run, so that a red run can be reproduced and a green one
+# means the same examples passed; developers keep hypothesis' random search (and its example database).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that thread
 # in fixtures are still synchronous and safe.
