@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tsunagu.access.models import AccessGrant, Basis
-from tsunagu.access.policy import AccessDecision, casework_memberships
+from tsunagu.access.policy import casework_memberships
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.core.models import Organization, Role, User
@@ -85,7 +85,7 @@ def _protection_stays_with_its_agency(kept: Person, merged: Person, organization
 
 @transaction.atomic
 def person_merge(
-    *, user: User, kept: Person, kept_decision: AccessDecision, merged: Person, merged_decision: AccessDecision,
+    *, user: User, kept: Person, merged: Person,
     reason: str, request: HttpRequest | None = None,
 ) -> PersonMerge:  # fmt: skip
     """Merge ``merged`` into ``kept``. Both were fetched through the access core; the user supervises."""

@@ -283,8 +283,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and other is not None and form.is_valid():
         try:
             merge.person_merge(
-                user=user, kept=kept.person, kept_decision=kept.decision, merged=other.person,
-                merged_decision=other.decision, reason=form.cleaned_data["reason"], request=request,
+                user=user, kept=kept.person, merged=other.person, reason=form.cleaned_data["reason"], request=request,
             )  # fmt: skip
         except ValidationError as error:
             add_service_errors(form, error)

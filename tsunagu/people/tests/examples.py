@@ -32,11 +32,9 @@ def merge(arrangement) -> int:
         memberships=[(holder_org, Role.SUPERVISOR)],
     )  # fmt: skip
     duplicate = register(arrangement.holder, phone="0858-00-9999")
-    from tsunagu.access.policy import decide
 
     made = person_merge(
-        user=supervisor, kept=arrangement.person, kept_decision=decide(supervisor, arrangement.person.pk),
-        merged=duplicate, merged_decision=decide(supervisor, duplicate.pk), reason="同一人物（行列テスト）",
+        user=supervisor, kept=arrangement.person, merged=duplicate, reason="同一人物（行列テスト）",
     )  # fmt: skip
     return made.pk
 

@@ -212,9 +212,7 @@ def test_f3_protected_address_after_merge(client, personas):
         merging.person_merge(
             user=sup,
             kept=x,
-            kept_decision=decide(sup, x.pk),
             merged=x2,
-            merged_decision=decide(sup, x2.pk),
             reason="同一人物",
         )
     client.force_login(b)
@@ -235,9 +233,7 @@ def test_f5_unmerge_through_a_meeting(client, personas):
     m = merging.person_merge(
         user=sup_a,
         kept=x,
-        kept_decision=decide(sup_a, x.pk),
         merged=x2,
-        merged_decision=decide(sup_a, x2.pk),
         reason="同一人物",
     )
     grant_create(
