@@ -204,6 +204,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+# The Japanese fonts embedded in every PDF (tsunagu/printing/fonts.py), from the npm registry too.
+TSUNAGU_FONT_DIR = Path(env_str("TSUNAGU_FONT_DIR", str(BASE_DIR / "node_modules" / "@expo-google-fonts")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -6,7 +6,8 @@ the left, ■/□ for the printed ticks (the glyphs survive photocopying and tex
 drawn tick would not be searchable), 和暦 dates and era boxes — so that staff used to the paper form find
 each item where they expect it.
 
-- ``text``: fonts, paragraph styles, the characters the fonts can set, ticks and dates as printed;
+- ``fonts``: the BIZ UD faces embedded in every PDF, and the characters they can set;
+- ``text``: paragraph styles, printable text, ticks and dates as printed;
 - ``furniture``: the document, the footer with 「n / N ページ」 and the handling notice;
 - ``grid``: the A4 form grid (section label | item | value | item | value) and its boxed tables;
 - one module per national form that needs no model: ``timeline`` (経過一覧). Forms of a capability's

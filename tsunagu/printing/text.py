@@ -1,9 +1,8 @@
 """Fonts, paragraph styles and printed text: what the PDF's characters, ticks and dates look like.
 
-The fonts are reportlab's built-in CID fonts (平成明朝 / 平成角ゴシック): nothing is embedded, so no font
-file has to be shipped or licensed, and every PDF viewer in a town hall supplies a Japanese font for them.
-The fonts reach no further than U+FFFF: a name's 𠮷 is printed as 吉, an unknown such character as 〓
-(``printable``); a character the fonts lack below that prints as the viewer's missing-glyph box.
+The fonts are BIZ UD明朝 and BIZ UDゴシック, embedded in every PDF (``fonts``). A character they lack is
+printed as its everyday form where there is one (a name's 𠮷 as 吉), otherwise as 〓 (``printable``),
+never as an empty box.
 """
 
 from __future__ import annotations
@@ -17,22 +16,16 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph
 
 from tsunagu.core.japanese.wareki import to_wareki
+from tsunagu.printing import fonts
+from tsunagu.printing.fonts import register_fonts
 
-MINCHO = "HeiseiMin-W3"
-GOTHIC = "HeiseiKakuGo-W5"
+MINCHO = fonts.MINCHO.name
+GOTHIC = fonts.GOTHIC.name
+GOTHIC_BOLD = fonts.GOTHIC_BOLD.name
 CHECKED, UNCHECKED = "■", "□"
-
-
-@functools.cache
-def register_fonts() -> None:
-    """Register the CID fonts once per process (reportlab keeps them in a global registry)."""
-    pdfmetrics.registerFont(UnicodeCIDFont(MINCHO))
-    pdfmetrics.registerFont(UnicodeCIDFont(GOTHIC))
 
 
 @functools.cache
@@ -49,7 +42,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "name": ParagraphStyle("name", parent=base, fontSize=13, leading=16, rightIndent=13),
         "label": ParagraphStyle("label", parent=base, fontName=GOTHIC, fontSize=8, leading=10, rightIndent=0),
         "section": ParagraphStyle("section", parent=base, fontName=GOTHIC, fontSize=9, leading=10.5, **centred),
-        "title": ParagraphStyle("title", parent=base, fontName=GOTHIC, fontSize=16, leading=20, **centred),
+        "title": ParagraphStyle("title", parent=base, fontName=GOTHIC_BOLD, fontSize=16, leading=20, **centred),
         "statement": ParagraphStyle("statement", parent=base, fontSize=10, leading=15, rightIndent=10),
         "notice": ParagraphStyle("notice", parent=base, fontName=GOTHIC, fontSize=10.5, leading=14, rightIndent=10.5),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5, rightIndent=8),
@@ -58,24 +51,26 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-# Characters of names outside the fonts' range (beyond U+FFFF), printed as their everyday form (代替文字).
+# Characters of names the fonts lack, printed as their everyday form (代替文字).
 SUBSTITUTES = {"𠮷": "吉", "𡈽": "土"}
 GETA = "〓"  # what Japanese printing has always put where a 外字 could not be set
 
 
 def printable(text: str) -> str:
-    """``text`` as the CID fonts can set it: variation selectors (IVS) dropped so the base character prints,
-    known characters beyond U+FFFF replaced by their common form, any other such character by 〓.
+    """``text`` as the fonts can set it: variation selectors (IVS) dropped so the base character prints,
+    characters the fonts lack replaced by their common form, or by 〓.
 
-    The fonts address characters in 16 bits; left alone, 𠮷 would print as two or three empty boxes.
-    The stored name is untouched: this is only what goes on paper.
+    Left alone, such a character would print as an empty box. Control characters (a line break is
+    markup by now) pass through for the paragraph to handle. The stored name is untouched: this is only
+    what goes on paper.
     """
+    setable = fonts.covered()
     out = []
     for char in text:
         code = ord(char)
         if 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
             continue
-        out.append(SUBSTITUTES.get(char, GETA) if code > 0xFFFF else char)
+        out.append(char if code in setable or code < 0x20 else SUBSTITUTES.get(char, GETA))
     return "".join(out)
 
 
