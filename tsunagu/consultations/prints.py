@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table
 
 from tsunagu.access.models import Consent, ConsentGiver
 from tsunagu.consultations.models import (
@@ -28,7 +28,17 @@ from tsunagu.consultations.models import (
 from tsunagu.core.japanese.wareki import age_on, era_of, to_wareki
 from tsunagu.people.models import Gender, Person
 from tsunagu.printing.furniture import numbered_canvas, pdf_document, printed_line
-from tsunagu.printing.grid import FORM_WIDTH, GRID_COLOUR, LABEL_BACKGROUND, SECTION, THICK, THIN, form_table, labelled
+from tsunagu.printing.grid import (
+    FORM_WIDTH,
+    GRID_COLOUR,
+    LABEL_BACKGROUND,
+    SECTION,
+    THICK,
+    THIN,
+    form_table,
+    labelled,
+    table_style,
+)
 from tsunagu.printing.text import CHECKED, GOTHIC, UNCHECKED, choices, local, markup, para, postal, staff_name, vertical
 
 # The application, then the consent: printed one sentence a line, each read and signed as a whole.
@@ -181,7 +191,7 @@ def _free_text(title: str, text: str, min_height: float) -> Table:
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
-    return Table(rows, colWidths=[FORM_WIDTH], style=TableStyle(commands), minRowHeights=[0, min_height], splitInRow=1)
+    return Table(rows, colWidths=[FORM_WIDTH], style=table_style(commands), minRowHeights=[0, min_height], splitInRow=1)
 
 
 def _response(consultation: Consultation) -> Table:
@@ -229,7 +239,7 @@ def _application(consultation: Consultation) -> Table:
 
 
 def _without_consent_box() -> Table:
-    style = TableStyle([
+    style = table_style([
         ("BOX", (0, 0), (-1, -1), THICK * 1.5, GRID_COLOUR),
         ("TOPPADDING", (0, 0), (-1, -1), 6),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 6),

@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
+from tsunagu.printing.fonts import register_fonts
 from tsunagu.printing.text import GOTHIC, MINCHO, wareki_datetime
 
 FOOTER_NOTICE = "つなぐ — 個人情報を含みます。取扱注意"
@@ -55,6 +56,8 @@ def numbered_canvas(footer: str, *, total_label: bool) -> type[Canvas]:
 def pdf_document(buffer: io.BytesIO, *, pagesize: tuple[float, float], title: str, top: float) -> SimpleDocTemplate:
     # invariant: the same record printed twice gives the same bytes (no creation time or random file id),
     # and the metadata holds no personal data: a file's title shows in download lists and viewer tabs.
+    # Each page starts in 明朝: reportlab's default, Helvetica, would be named in the PDF and not embedded.
+    register_fonts()
     return SimpleDocTemplate(
         buffer,
         pagesize=pagesize,
@@ -67,6 +70,7 @@ def pdf_document(buffer: io.BytesIO, *, pagesize: tuple[float, float], title: st
         creator="つなぐ",
         invariant=True,
         lang="ja",
+        initialFontName=MINCHO,
     )
 
 

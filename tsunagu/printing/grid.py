@@ -9,7 +9,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Table, TableStyle
 
-from tsunagu.printing.text import para, vertical
+from tsunagu.printing.text import MINCHO, para, vertical
 
 GRID_COLOUR = colors.black
 LABEL_BACKGROUND = colors.Color(0.92, 0.92, 0.92)
@@ -21,6 +21,11 @@ LABEL = 21 * mm
 HALF = (FORM_WIDTH - SECTION - 2 * LABEL) / 2
 # Section label | item label | value | item label | value: one grid for every section, like a ruled form.
 GRID = [SECTION, LABEL, HALF, LABEL, HALF]
+
+
+def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
+    """A table's style with its cells set in 明朝: reportlab's default, Helvetica, would not be embedded."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), MINCHO), *commands])
 
 
 def form_table(rows: list[list[Any]], *, spans: Sequence[tuple[int, int, int, int]] = (), min_heights: Any = None,
@@ -44,7 +49,7 @@ def form_table(rows: list[list[Any]], *, spans: Sequence[tuple[int, int, int, in
     commands += extra
     # splitInRow: a long 本人の言葉 continues on the next page instead of failing the whole print.
     return Table(
-        rows, colWidths=list(widths), style=TableStyle(commands), minRowHeights=min_heights, splitInRow=1,
+        rows, colWidths=list(widths), style=table_style(commands), minRowHeights=min_heights, splitInRow=1,
         hAlign="CENTER",
     )  # fmt: skip
 

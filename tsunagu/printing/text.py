@@ -34,7 +34,9 @@ def styles() -> dict[str, ParagraphStyle]:
     # wordWrap="CJK": Japanese has no spaces, so lines must break between any two characters. reportlab
     # hangs a character that may not start a line (ー、。）) past the right edge (ぶら下げ); a right
     # indent of one character keeps it inside the cell instead of across the ruled line.
-    base = ParagraphStyle("base", fontName=MINCHO, fontSize=9, leading=12, wordWrap="CJK", rightIndent=9)
+    base = ParagraphStyle(
+        "base", fontName=MINCHO, bulletFontName=MINCHO, fontSize=9, leading=12, wordWrap="CJK", rightIndent=9
+    )
     centred = {"alignment": TA_CENTER, "rightIndent": 0}
     return {
         "value": base,

@@ -16,11 +16,11 @@ from xml.sax.saxutils import escape
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import LongTable, Paragraph, Table, TableStyle
+from reportlab.platypus import LongTable, Paragraph, Table
 
 from tsunagu.core.japanese.wareki import to_wareki
 from tsunagu.printing.furniture import numbered_canvas, pdf_document, printed_line
-from tsunagu.printing.grid import GRID_COLOUR, LABEL_BACKGROUND, THICK, THIN
+from tsunagu.printing.grid import GRID_COLOUR, LABEL_BACKGROUND, THICK, THIN, table_style
 from tsunagu.printing.text import GOTHIC, markup, para, wareki_datetime
 
 TIMELINE_HEADERS = ("日時（和暦）", "機関", "手段・種類", "相手", "内容", "対応者", "今後の予定")
@@ -83,7 +83,7 @@ def _timeline_header(subject: TimelineSubject) -> Callable[[Canvas, Any], None]:
         [[markup(f'<font name="{GOTHIC}">氏名：</font>{escape(subject.full_name)}', "identity"),
           para(f"ふりがな：{subject.full_name_kana}"), para(f"生年月日：{birth}")]],
         colWidths=[110 * mm, 100 * mm, landscape(A4)[0] - 24 * mm - 210 * mm],
-        style=TableStyle([("LINEBELOW", (0, 0), (-1, -1), THICK, GRID_COLOUR), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        style=table_style([("LINEBELOW", (0, 0), (-1, -1), THICK, GRID_COLOUR), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                           ("LEFTPADDING", (0, 0), (0, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]),
     )  # fmt: skip
 
@@ -124,7 +124,7 @@ def timeline_pdf(subject: TimelineSubject, items: list[TimelineRow], *, printed_
     if not items:
         rows.append([para("記録はありません。", "cell"), "", "", "", "", "", ""])
         commands.append(("SPAN", (0, 1), (-1, 1)))
-    table = LongTable(rows, colWidths=TIMELINE_WIDTHS, repeatRows=1, style=TableStyle(commands))
+    table = LongTable(rows, colWidths=TIMELINE_WIDTHS, repeatRows=1, style=table_style(commands))
     printed = printed_line(printed_at)
     buffer = io.BytesIO()
     document = pdf_document(buffer, pagesize=landscape(A4), title="経過一覧（支援経過記録）", top=26 * mm)
