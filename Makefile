@@ -25,6 +25,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
 	$(PY) manage.py demo_town --scale town --seed 1
+	$(PY) manage.py audit_seal
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL (or DATABASE_URL) points at one.

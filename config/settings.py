@@ -252,6 +252,46 @@ SILENCED_SYSTEM_CHECKS = [
     "axes.W006",
 ]
 
+
+# --- The audit log's key and seals (docs/audit.md) ---------------------------------------------------
+def _demo_audit_key() -> str:
+    """Demo mode's audit key, generated once; created under another name and linked into place, so that two
+    processes starting at once agree on one key and neither reads a half-written file."""
+    path = VAR_DIR / "audit.key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        scratch = VAR_DIR / f".audit.key.{secrets.token_hex(8)}"
+        scratch.write_text(secrets.token_urlsafe(48))
+        scratch.chmod(0o600)
+        try:
+            path.hardlink_to(scratch)
+        except FileExistsError:
+            pass
+        finally:
+            scratch.unlink()
+    return path.read_text().strip()
+
+
+def _audit_key() -> str:
+    # The key of the audit log's HMAC chains is kept out of the database, so that whoever can rewrite the
+    # table still cannot recompute the hashes. An unreadable key file leaves it empty: the check
+    # tsunagu.audit.E001 says so.
+    if key := env_str("TSUNAGU_AUDIT_KEY"):
+        return key
+    if key_file := env_str("TSUNAGU_AUDIT_KEY_FILE"):
+        try:
+            return Path(key_file).read_text().strip()
+        except OSError:
+            return ""
+    return _demo_audit_key() if DEMO_MODE else ""
+
+
+AUDIT_KEY = _audit_key()
+# Earlier keys, so that entries and seals written before a rotation still verify.
+AUDIT_KEY_FALLBACKS = env_list("TSUNAGU_AUDIT_KEY_FALLBACKS", [])
+# Where `audit_seal` appends its signed checkpoints: outside the database, ideally on another machine.
+AUDIT_SEAL_DIR = Path(env_str("TSUNAGU_AUDIT_SEAL_DIR", str(VAR_DIR / "audit-seals")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,8 +2,12 @@
 
 A single chain over the whole table would make every request wait for the previous entry's hash
 (DESIGN §8). Instead each writer — one thread of one process — keeps its own chain: entry *n* of a
-chain stores the hash of entry *n-1* and its own hash over its content. ``audit_verify`` walks every
-chain and finds the first entry that was altered, or a gap where one was removed.
+chain stores the hash of entry *n-1* and its own HMAC over its content, keyed with a key that is not in
+the database (``keys.py``), so that rewriting an entry and recomputing the chain needs more than the
+database. ``audit_verify`` (``verify.py``) walks every chain and compares its head with the last seal
+(``seals.py``), which catches what a chain alone cannot: its last entries, or the whole chain, removed.
+Entries written before keys existed carry no key id and a plain SHA-256 (accepted only as far as the
+first seal vouches for them).
 
 An entry written inside a transaction only becomes the chain's head when that transaction commits
 (``transaction.on_commit``). If the transaction rolls back, the entry is gone and the chain goes on from
@@ -21,7 +25,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+
+from tsunagu.audit.keys import AuditKey, current_key
 
 GENESIS = "0" * 64
 
@@ -37,8 +44,12 @@ def canonical(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=default)
 
 
-def entry_hash(prev_hash: str, payload: dict[str, Any]) -> str:
-    return hashlib.sha256((prev_hash + canonical(payload)).encode("utf-8")).hexdigest()
+def entry_hash(prev_hash: str, payload: dict[str, Any], key: AuditKey | None) -> str:
+    """The entry's HMAC under ``key``; with no key, the plain SHA-256 of entries written before keys."""
+    message = prev_hash + canonical(payload)
+    if key is None:
+        return hashlib.sha256(message.encode("utf-8")).hexdigest()
+    return key.sign_entry(message)
 
 
 @dataclass
@@ -94,15 +105,21 @@ def _writer() -> _Writer:
     return writer
 
 
-def next_link(payload_without_chain: dict[str, Any]) -> tuple[str, int, str, str]:
-    """Chain id, sequence number, previous hash and this entry's hash for a new entry."""
+def next_link(payload_without_chain: dict[str, Any]) -> tuple[str, int, str, str, str]:
+    """Chain id, sequence number, previous hash, this entry's HMAC and the key's id for a new entry.
+
+    Refuses without a key: an entry nobody could verify is no audit (and no audit, no access).
+    """
+    key = current_key()
+    if key is None:
+        raise ImproperlyConfigured("監査ログの鍵が設定されていません（TSUNAGU_AUDIT_KEY、docs/audit.md）。")
     writer = _writer()
     head = writer.head()
     seq = head.seq + 1
     payload = {**payload_without_chain, "chain_id": writer.chain_id, "seq": seq}
-    digest = entry_hash(head.hash, payload)
+    digest = entry_hash(head.hash, payload, key)
     writer.advance(_Link(seq, digest))
-    return writer.chain_id, seq, head.hash, digest
+    return writer.chain_id, seq, head.hash, digest, key.id
 
 
 def reset() -> None:

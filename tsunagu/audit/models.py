@@ -1,8 +1,9 @@
 """The audit log: one append-only row for every read, search, change and export of personal data.
 
 Rows are never updated or deleted: the database refuses it (triggers, see ``triggers.py``), and every
-row carries a SHA-256 hash chained to the previous row written by the same writer (``chain.py``), so
-that ``audit_verify`` finds an altered or removed row even where someone could lift the triggers.
+row carries an HMAC-SHA256 chained to the previous row written by the same writer (``chain.py``), keyed
+outside the database, with chain heads sealed into a store outside it (``seals.py``), so that
+``audit_verify`` finds an altered, removed or forged row even where someone could lift the triggers.
 """
 
 from django.conf import settings
@@ -63,6 +64,9 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField()
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
+    # The key that signed the entry (keys.py); null on entries written before keys, with a plain SHA-256.
+    # Nullable so that adding the column left SQLite's table, and so its triggers, in place.
+    key_id = models.CharField(max_length=16, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("監査ログ")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -94,7 +92,7 @@ def audit_record(
         basis_source=basis_source[:100],
         ip_address=client_ip(request),
     )
-    entry.chain_id, entry.seq, entry.prev_hash, entry.entry_hash = chain.next_link(payload_of(entry))
+    entry.chain_id, entry.seq, entry.prev_hash, entry.entry_hash, entry.key_id = chain.next_link(payload_of(entry))
     entry.save(force_insert=True)
     return entry
 
@@ -106,36 +104,3 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
         for name, value in after.items()
         if jsonable(before.get(name)) != jsonable(value)
     }
-
-
-@dataclass(frozen=True)
-class BrokenLink:
-    entry_id: int
-    chain_id: str
-    seq: int
-    reason: str
-
-
-def audit_chain_breaks(entries: Iterable[AuditEntry]) -> Generator[BrokenLink, None, None]:
-    """Walk entries ordered by (chain_id, seq) and yield each place where a chain does not hold."""
-    current_chain = None
-    expected_seq = 1
-    prev_hash = chain.GENESIS
-    for entry in entries:
-        if entry.chain_id != current_chain:
-            current_chain, expected_seq, prev_hash = entry.chain_id, 1, chain.GENESIS
-        if entry.seq != expected_seq:
-            yield BrokenLink(
-                entry.pk,
-                entry.chain_id,
-                entry.seq,
-                f"連番が{expected_seq}から{entry.seq}に飛んでいます（記録の削除）",
-            )
-        elif entry.prev_hash != prev_hash:
-            yield BrokenLink(entry.pk, entry.chain_id, entry.seq, "直前の記録のハッシュと一致しません")
-        elif chain.entry_hash(entry.prev_hash, {**payload_of(entry), "chain_id": entry.chain_id, "seq": entry.seq}) != (
-            entry.entry_hash
-        ):
-            yield BrokenLink(entry.pk, entry.chain_id, entry.seq, "内容がハッシュと一致しません（記録の改ざん）")
-        expected_seq = entry.seq + 1
-        prev_hash = entry.entry_hash

@@ -1,4 +1,10 @@
-"""Database triggers that make the audit table append-only, on SQLite and PostgreSQL alike."""
+"""Database triggers that make the audit table append-only, on SQLite and PostgreSQL alike.
+
+``inspect`` tells ``audit_verify`` whether they are still in place: whoever can drop them can change the
+table, and the keyed chains and seals are what then still tell.
+"""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -46,3 +52,60 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for statement in _statements(connection, install=False):
             cursor.execute(statement)
+
+
+# --- Checking that they are still there, and still do what they were made to do --------------------------
+@dataclass(frozen=True)
+class TriggerProblem:
+    name: str
+    disabled: bool  # present but switched off (PostgreSQL's ALTER TABLE … DISABLE TRIGGER)
+    detail: str
+
+
+def _normalised(sql: str) -> str:
+    return " ".join(sql.replace("IF NOT EXISTS ", "").replace("OR REPLACE ", "").split())
+
+
+# PostgreSQL's pg_trigger.tgtype bits: ROW 1, BEFORE 2, DELETE 8, UPDATE 16, TRUNCATE 32.
+_POSTGRES_EXPECTED = {"audit_no_update_delete": 1 | 2 | 8 | 16, "audit_no_truncate": 2 | 32}
+_POSTGRES_FUNCTION_BODY = _normalised(_POSTGRES_INSTALL[0].split("$$")[1])
+
+
+def inspect(connection: BaseDatabaseWrapper) -> list[TriggerProblem]:
+    """Each append-only trigger that is missing, disabled, or no longer refuses what it should.
+
+    A trigger that is there but neutered — a WHEN clause, a function that returns instead of raising —
+    counts as missing: the table would accept the change all the same.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
+            found = {name: _normalised(sql or "") for name, sql in cursor.fetchall()}
+            expected = {statement.split()[5]: _normalised(statement) for statement in _SQLITE_INSTALL}
+            return [
+                TriggerProblem(name, False, "ありません" if name not in found else "定義が書き換えられています")
+                for name, sql in expected.items()
+                if found.get(name) != sql
+            ]
+        if connection.vendor != "postgresql":
+            raise ImproperlyConfigured(f"Tsunagu runs on SQLite or PostgreSQL, not {connection.vendor}")
+        cursor.execute(
+            """SELECT t.tgname, t.tgenabled, t.tgtype, t.tgqual IS NULL, p.proname, p.prosrc
+               FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+               WHERE t.tgrelid = to_regclass(%s) AND NOT t.tgisinternal""",
+            [TABLE],
+        )
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    problems = []
+    for name, tgtype in _POSTGRES_EXPECTED.items():
+        if name not in rows:
+            problems.append(TriggerProblem(name, False, "ありません"))
+            continue
+        enabled, actual_type, unconditional, function, body = rows[name]
+        if enabled not in ("O", "A"):  # "D" disabled, "R" fires only in replication
+            problems.append(TriggerProblem(name, True, "無効にされています"))
+        elif actual_type != tgtype or not unconditional or function != "audit_append_only":
+            problems.append(TriggerProblem(name, False, "定義が書き換えられています"))
+        elif _normalised(body) != _POSTGRES_FUNCTION_BODY:
+            problems.append(TriggerProblem(name, False, "関数 audit_append_only が書き換えられています"))
+    return problems

@@ -1,4 +1,7 @@
-"""The audit log is append-only in the database and tamper-evident by its hash chains."""
+"""The audit log is append-only in the database and tamper-evident by its hash chains.
+
+The nine tamperings of issue 9 are in test_tamper.py; these are the everyday properties.
+"""
 
 import threading
 
@@ -9,6 +12,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from tsunagu.audit import triggers
 from tsunagu.audit.models import Action, AuditEntry
+from tsunagu.audit.seals import audit_seal
 from tsunagu.audit.services import audit_record
 
 
@@ -33,6 +37,7 @@ def test_entries_link_to_the_previous_entry_of_their_chain(personas):
     assert first.chain_id == second.chain_id == third.chain_id
     assert (second.seq, third.seq) == (first.seq + 1, first.seq + 2)
     assert second.prev_hash == first.entry_hash and third.prev_hash == second.entry_hash
+    audit_seal()
     assert "監査ログは正常です: 3件" in verify()
 
 
@@ -68,6 +73,7 @@ def tamper(sql: str, params: list) -> None:
 @pytest.mark.django_db
 def test_audit_verify_finds_an_altered_entry(personas):
     entries = record(personas.caseworker_a, 5)
+    audit_seal()
     tamper("UPDATE audit_auditentry SET username = %s WHERE id = %s", ["someone-else", entries[2].pk])
     with pytest.raises(CommandError) as caught:
         verify()
@@ -78,6 +84,7 @@ def test_audit_verify_finds_an_altered_entry(personas):
 @pytest.mark.django_db
 def test_audit_verify_finds_a_removed_entry(personas):
     entries = record(personas.caseworker_a, 5)
+    audit_seal()
     tamper("DELETE FROM audit_auditentry WHERE id = %s", [entries[1].pk])
     with pytest.raises(CommandError) as caught:
         verify()
@@ -94,6 +101,7 @@ def test_a_rolled_back_entry_leaves_no_gap(personas):
     (after,) = record(personas.caseworker_a)
     assert after.seq == before.seq + 1
     assert after.prev_hash == before.entry_hash
+    audit_seal()
     assert "正常です: 2件" in verify()
 
 
@@ -127,4 +135,5 @@ def test_chains_hold_across_committed_transactions_and_threads(kotoura):
         thread.join()
     assert AuditEntry.objects.count() == 36
     assert AuditEntry.objects.values("chain_id").distinct().count() == 4
+    audit_seal()
     assert "正常です: 36件・4チェーン" in verify()

@@ -1,33 +1,31 @@
-from collections.abc import Generator
+from argparse import ArgumentParser
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tsunagu.audit.models import AuditEntry
-from tsunagu.audit.services import audit_chain_breaks
-
-
-def _entries_in_chain_order() -> Generator[AuditEntry, None, None]:
-    yield from AuditEntry.objects.order_by("chain_id", "seq").iterator(chunk_size=2000)
+from tsunagu.audit.verify import audit_verify
 
 
 class Command(BaseCommand):
-    help = "監査ログのハッシュチェーンを検証し、最初の破損箇所を報告する（破損があれば終了コード1）。"
+    help = (
+        "監査ログを検証する: 追記専用トリガー、鍵付きハッシュチェーン、封印（audit_seal）との照合。"
+        "破損があれば種類ごとに報告し、終了コード1で終わる（定期実行向け: --quiet）。"
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--quiet", action="store_true", help="正常なときは何も出力しない（cron 等から実行するとき）"
+        )
 
     def handle(self, *args: object, **options: object) -> None:
-        checked = AuditEntry.objects.count()
-        entries = _entries_in_chain_order()
-        breaks = audit_chain_breaks(entries)
-        try:
-            first = next(breaks, None)
-        finally:
-            # Release PostgreSQL's server-side cursor now, inside this transaction, not whenever the
-            # garbage collector reaches it.
-            breaks.close()
-            entries.close()
-        if first is not None:
-            raise CommandError(
-                f"監査ログの破損を検出しました: 記録ID {first.entry_id}（チェーン {first.chain_id} の"
-                f"{first.seq}番目）: {first.reason}"
+        report = audit_verify()
+        if not report.intact:
+            kinds = "、".join(damage.value for damage in report.counts)
+            total = sum(report.counts.values())
+            raise CommandError(f"監査ログの破損を検出しました（{total}件: {kinds}）。\n" + "\n".join(report.lines()))
+        if not options["quiet"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"監査ログは正常です: {report.entries}件・{report.chains}チェーンを検証しました"
+                    f"（封印 第{report.seals}号まで照合）。"
+                )
             )
-        chains = AuditEntry.objects.values("chain_id").distinct().count()
-        self.stdout.write(self.style.SUCCESS(f"監査ログは正常です: {checked}件・{chains}チェーンを検証しました。"))
