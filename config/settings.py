@@ -20,7 +20,7 @@ VAR_DIR = Path(env_str("TSUNAGU_VAR_DIR", str(BASE_DIR / "var")))
 
 def _demo_secret_key() -> str:
     """A per-installation secret for demo mode, generated once so sessions survive a restart."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database and the uploaded scans live here too
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -124,7 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Django's SQLite backend, but the database file is created readable by the service account only
+    # (and its WAL and shared-memory files with it): docs/uploads.md.
+    DATABASES["default"]["ENGINE"] = "tsunagu.core.sqlite"
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -195,6 +198,18 @@ USE_TZ = True
 # Uploaded files (scanned consent forms) are personal data: kept outside any web root and served
 # only through views that go through the access core.
 MEDIA_ROOT = Path(env_str("TSUNAGU_MEDIA_DIR", str(VAR_DIR / "media")))
+# Never routed (config/urls.py has no media URL): a scan is read through access:consent-document.
+MEDIA_URL = "/media-is-not-served/"
+# Readable by the service account only (docs/uploads.md); stored under random names.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# A scanned consent form: a few pages at 300 dpi fit well within 10 MB; the form says so, with the size.
+TSUNAGU_SCAN_MAX_BYTES = env_int("TSUNAGU_SCAN_MAX_BYTES", 10 * 1024 * 1024)
+# Uploads above this size are spooled to a temporary file instead of memory (Django's default, stated);
+# form fields other than files may not exceed this in total, and a request carries few files.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
