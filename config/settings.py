@@ -32,7 +32,9 @@ _SECRET_FROM_ENV = env_str("SECRET_KEY")
 # Demo mode is the default only where nothing says this is a real installation.
 DEMO_MODE = env_bool("TSUNAGU_DEMO", default=not _SECRET_FROM_ENV)
 SECRET_KEY = _SECRET_FROM_ENV or _demo_secret_key()
-DEBUG = env_bool("DEBUG", default=DEMO_MODE)
+# Off in demo mode too: demo users meet out-of-scope 404s often, and Django's debug page would list every URL
+# pattern to them. A developer asks for it with DEBUG=1.
+DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEMO_MODE else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -148,7 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # The axes backend only refuses a locked-out username; ModelBackend still checks the password.
+# Outside demo mode the demo accounts and their published password are refused before anything else.
 AUTHENTICATION_BACKENDS = [
+    "tsunagu.core.backends.DemoAccountsRefusedBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -212,7 +216,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("TSUNAGU_STATIC_DIR", str(VAR_DIR / "static")))
 # Front-end libraries come from the npm registry (package-lock.json pins them) into node_modules;
 # only the files we serve are exposed, never copied into the repository.
 STATICFILES_DIRS = [
@@ -221,17 +225,25 @@ STATICFILES_DIRS = [
 ]
 # The Japanese fonts embedded in every PDF (tsunagu/printing/fonts.py), from the npm registry too.
 TSUNAGU_FONT_DIR = Path(env_str("TSUNAGU_FONT_DIR", str(BASE_DIR / "node_modules" / "@expo-google-fonts")))
+# Production serves what `collectstatic` built (`make install` runs it): hashed names, compressed, long-cached;
+# the deploy check `tsunagu.E002` refuses a build that lacks a file the code has. Demo mode and development
+# serve the source files through the finders, so a fresh clone and the tests need no build step.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=not DEMO_MODE and not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
-if DEBUG:
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+if not STATIC_MANIFEST:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root otherwise
+
+# Tables the application's database role may only read and append to (`manage.py db_roles`, docs/deploy.md):
+# the audit log, whose triggers the application must not be able to drop.
+TSUNAGU_APPEND_ONLY_TABLES = ["audit_auditentry"]
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEMO_MODE)
