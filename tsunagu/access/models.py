@@ -68,7 +68,7 @@ class AccessGrant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revoke_reason = models.CharField(_("取消理由"), max_length=200, blank=True)
-    # Emergency grants are reviewed by a supervisor after the fact.
+    # Emergency grants are reviewed by a supervisor after the fact (who: ``tsunagu.access.reviews``).
     review_status = models.CharField(_("確認状況"), max_length=10, choices=ReviewStatus.choices, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -89,8 +89,9 @@ class AccessGrant(models.Model):
                 name="grant_active_by_org",
             ),
             models.Index(fields=["person", "-granted_at"], name="grant_by_person"),
+            # The unreviewed emergency grants of a town, oldest first (the reviewer's and the auditor's lists).
             models.Index(
-                fields=["municipality", "review_status"],
+                fields=["municipality", "review_status", "granted_at"],
                 condition=Q(basis="emergency"),
                 name="grant_emergency_review",
             ),

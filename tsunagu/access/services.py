@@ -6,7 +6,6 @@ Every function here is a validated, atomic state change that writes its audit en
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,19 +13,18 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from tsunagu.access import reviews
 from tsunagu.access.models import AccessGrant, Basis, Consent, ConsentGiver, ConsentMethod, ReviewStatus
 from tsunagu.access.policy import casework_memberships, decide
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.core.japanese.wareki import to_wareki
-from tsunagu.core.models import Organization, Role, User
-from tsunagu.core.scans import check_scan
+from tsunagu.core.models import Organization, User
 from tsunagu.core.transitions import transition
 
 EMERGENCY_MAX_HOURS = 72
@@ -248,19 +246,6 @@ def _consent_errors(person: PersonRef, data: ConsentInput) -> list[str]:
     return errors
 
 
-def _stored_scan(document: UploadedFile | None, errors: list[str]) -> File | None:
-    """The scan, checked by its content (``tsunagu.core.scans``), under a random name with the extension of
-    its type: the uploaded name is not kept (it may carry the person's name). A refusal joins ``errors``."""
-    if not document:
-        return None
-    try:
-        scan = check_scan(document)
-    except ValidationError as error:
-        errors.extend(error.messages)
-        return None
-    return File(document, name=f"{secrets.token_hex(16)}{scan.extension}")
-
-
 def _require_editing(user: User, person_id: int, what: str) -> None:
     """Consent is recorded and withdrawn by an agency that holds the record (own record or consent): a
     支援会議 or an emergency only lets it read. Asked of the access rule here, whatever the page showed."""
@@ -279,12 +264,9 @@ def consent_record(
     The caller has fetched ``person`` through ``person_get_for_user``; the user must also be able to edit
     the person's record (own record or consent), else ``AccessError``. With ``all_plan_agencies`` the
     scope is the agencies that exist today, written out: consent cannot reach agencies not yet known.
-    A scanned form is accepted by its content (PDF, JPEG, PNG, TIFF: ``tsunagu.core.scans``), else
-    ``AccessError`` naming what it is, and stored under a random name, readable by the service only.
     """
     _require_editing(user, person.pk, "この方の本人同意を記録する")
     errors = _consent_errors(person, data)
-    document = _stored_scan(data.document, errors)
     if errors:
         raise AccessError(errors)
     taker_organization = acting_organization(user, organization_id)
@@ -300,7 +282,7 @@ def consent_record(
         given_on=data.given_on,
         taken_by=user,
         taken_by_organization=taker_organization,
-        document=document or "",
+        document=data.document or "",
     )
     scope = plan_agencies(person.municipality_id) if data.all_plan_agencies else data.organizations
     consent.organizations.set(scope)
@@ -312,9 +294,9 @@ def consent_record(
         person_id=person.pk,
         summary=f"本人同意を記録（{len(scope)}機関）",
         changes={
-            "organizations": [None, [o.name for o in scope]],
-            "purpose": [None, consent.purpose],
-            "method": [None, consent.method],
+            "organizations": [o.name for o in scope],
+            "purpose": consent.purpose,
+            "method": consent.method,
         },
         basis=Basis.CONSENT,
         basis_source=f"consent:{consent.pk}",
@@ -422,15 +404,15 @@ def _reviewed(current: AccessGrant) -> AccessError:
 def emergency_access_review(
     *, user: User, grant: AccessGrant, approve: bool, note: str, request: HttpRequest | None = None
 ) -> AccessGrant:
-    """A supervisor of the grant's organisation confirms or rejects an emergency access.
+    """A reviewer of the grant (``reviews``: its organisation's supervisors, else its 所管課's, and the plan's
+    reviewer; never the one who used it) confirms or rejects an emergency access.
 
     Rejecting ends the access at once. Reviewed once: of two reviews at the same moment one wins, the
-    other gets ``AccessError`` and writes nothing (``tsunagu.core.transitions``).
+    other gets ``AccessError`` and writes nothing (``tsunagu.core.transitions``). The entry names the
+    organisation the reviewer reviewed for.
     """
-    supervises = any(
-        m.organization_id == grant.organization_id and m.role == Role.SUPERVISOR for m in casework_memberships(user)
-    )
-    if not supervises or grant.basis != Basis.EMERGENCY:
+    reviewing_for = reviews.reviewing_organization(user, grant)
+    if reviewing_for is None:
         raise AccessError("この緊急閲覧を確認する権限がありません。")
     if grant.review_status != ReviewStatus.PENDING:
         raise _reviewed(grant)
@@ -447,12 +429,14 @@ def emergency_access_review(
     )  # fmt: skip
     audit_record(
         user=user,
-        organization=grant.organization,
+        organization=reviewing_for,
         action=Action.UPDATE,
         obj=grant,
         person_id=grant.person_id,
-        summary=f"緊急閲覧の確認: {grant.get_review_status_display()}",
+        summary=f"緊急閲覧の確認: {grant.get_review_status_display()}（{grant.organization.name}）",
         changes={"review_status": [ReviewStatus.PENDING, grant.review_status]},
+        basis=Basis.EMERGENCY,
+        basis_source=f"{reviews.REVIEW_SOURCE} grant:{grant.pk}",
         request=request,
     )
     if not approve:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from tsunagu.access import selectors, services
-from tsunagu.access.disclosure import Shown, shown_audit
+from tsunagu.access import reviews, selectors, services
 from tsunagu.access.forms import ConsentForm, ConsentWithdrawForm, EmergencyAccessForm, EmergencyReviewForm
-from tsunagu.access.models import AccessGrant, Consent, ConsentGiver, ConsentMethod
-from tsunagu.access.policy import casework_organization_ids, grounds_of
+from tsunagu.access.models import Consent, ConsentGiver, ConsentMethod
+from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.japanese.kana import kana_search_key
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors
-from tsunagu.people import consent_documents
 from tsunagu.people import selectors as people
 
 
@@ -84,26 +83,6 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "access/consent_withdraw.html", {"form": form, "consent": consent, "person": view.person})
 
 
-# What a scan's page may do: nothing but show it. An image is sandboxed (no script, no form, no origin);
-# a PDF is not, because Chromium refuses to open its PDF viewer in a sandboxed document: its content was
-# checked on upload (no JavaScript or embedded files), and it may load nothing and be framed by nobody.
-_SCAN_POLICY = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-_SCAN_POLICIES = {"pdf": f"{_SCAN_POLICY}; object-src 'self'"}
-
-
-@require_http_methods(["GET"])
-def consent_document(request: HttpRequest, pk: int) -> FileResponse:
-    """同意書（スキャン）: the stored form itself, for the staff who may open it; audited; 404 for anyone else."""
-    document = consent_documents.consent_document_get_for_user(user=_user(request), pk=pk, request=request)
-    response = FileResponse(
-        document.file, content_type=document.scan_type.content_type, filename=document.filename
-    )  # inline, so the browser shows it; the name is the consent's id, never the uploaded name
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    response["Content-Security-Policy"] = _SCAN_POLICIES.get(document.scan_type.key, f"{_SCAN_POLICY}; sandbox")
-    return response
-
-
 @require_http_methods(["GET", "POST"])
 def emergency_access(request: HttpRequest) -> HttpResponse:
     """緊急時の閲覧: find one person by exact identifiers and open a time-limited grant, reviewed later."""
@@ -136,34 +115,67 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     return render(request, "access/emergency_form.html", {"form": form})
 
 
+# Rows of the unreviewed lists: the oldest first, so the longest-waiting are never past the page.
+REVIEW_LIST_SIZE = 200
+
+
 def emergency_review_list(request: HttpRequest) -> HttpResponse:
+    """緊急閲覧の確認: the emergency access the user may review, oldest first, with its age and the overdue flag."""
     user = _user(request)
-    if not selectors.is_supervisor(user=user):
+    if not reviews.may_review_any(user):
         raise Http404
-    grants = list(selectors.emergency_grants_to_review(user=user)[:200])
-    shown_audit(
-        user=user, summary="緊急閲覧の確認待ち一覧を閲覧", request=request,
-        shown=[Shown("person", g.person_id, g.person_id, grounds_of(g)) for g in grants],
-    )  # fmt: skip
-    return render(request, "access/emergency_review.html", {"grants": grants, "form": EmergencyReviewForm()})
+    now = timezone.now()
+    grants = selectors.emergency_grants_to_review(user=user)
+    counts = reviews.waiting_counts(grants, now=now)
+    items = reviews.waiting(list(grants[:REVIEW_LIST_SIZE]), now=now)
+    reviews.review_read_audit(
+        user=user, grants=[i.grant for i in items], summary="緊急閲覧の確認待ち一覧を閲覧", request=request
+    )
+    context = {"items": items, "counts": counts, "limit_days": reviews.review_limit().days}
+    return render(request, "access/emergency_review.html", context)
 
 
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def emergency_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """One emergency access for its reviewer: who used it, when, why, for whom, and what they read under it
+    (from the audit log); the decision is recorded here. 404 for anyone who may not review it."""
     user = _user(request)
-    grant: AccessGrant | None = selectors.emergency_grants_to_review(user=user).filter(pk=pk).first()
-    if grant is None:
-        raise Http404
-    form = EmergencyReviewForm(request.POST)
-    if form.is_valid():
+    grant = selectors.emergency_grant_to_review(user=user, pk=pk)
+    form = EmergencyReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.emergency_access_review(
                 user=user, grant=grant, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"],
                 request=request,
             )  # fmt: skip
-            messages.success(request, "緊急閲覧の確認を記録しました。")
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, "判断を選んでください。")
-    return redirect("access:emergency-review-list")
+            add_service_errors(form, error)  # the page again, with the typed note
+        else:
+            messages.success(request, "緊急閲覧の確認を記録しました。")
+            return redirect("access:emergency-review-list")
+    reads = list(selectors.emergency_grant_reads(grant=grant)[: selectors.GRANT_READS_SHOWN])
+    reviews.review_read_audit(
+        user=user, grants=[grant], summary="緊急閲覧の確認のため閲覧（本人・理由・閲覧の記録）", request=request
+    )
+    [item] = reviews.waiting([grant])
+    context = {"item": item, "grant": grant, "reads": reads, "reads_limit": selectors.GRANT_READS_SHOWN, "form": form}
+    return render(request, "access/emergency_review_detail.html", context)
+
+
+def emergency_unreviewed(request: HttpRequest) -> HttpResponse:
+    """For the auditor: every unreviewed emergency access of the town, oldest first, with who may review it.
+
+    No personal data — not the person's name nor the reason (which speaks of the person) — so it writes
+    no audit entry, like the audit log itself; the person's id is the one the audit log already shows.
+    """
+    user = _user(request)
+    grants = selectors.emergency_grants_unreviewed_for_auditor(user=user)
+    now = timezone.now()
+    arrangement = reviews.review_arrangement(user.municipality_id)
+    context = {
+        "items": reviews.waiting(list(grants[:REVIEW_LIST_SIZE]), now=now, arrangement=arrangement),
+        "counts": reviews.waiting_counts(grants, now=now),
+        "limit_days": reviews.review_limit().days,
+        "unreviewed_organizations": [arrangement.names[pk] for pk in arrangement.unreviewed_organization_ids()],
+    }
+    return render(request, "access/emergency_unreviewed.html", context)

@@ -13,17 +13,14 @@ def register() -> None:
         Route("people:person-merge", "person", needs="supervise"),
         Route("people:person-timeline", "person"),
         Route("people:person-timeline-print", "person"),
-        Route("people:person-history", "person"),
         Route("people:person-unmerge", "merge", needs="supervise", method="POST"),
         Route("people:household-detail", "household"),
         Route("people:household-member-add", "household", needs="edit", method="POST"),
         Route("people:household-timeline", "household"),
         Route("access:consent-create", "person", needs="edit"),
         Route("access:consent-withdraw", "consent", needs="edit"),
-        # A consent's scanned form: the taker's and named agencies' staff only (access.policy).
-        Route("access:consent-document", "consent_document", needs="holder"),
-        # A supervisor reviews the emergency grants of their own organisation, whoever the person is.
-        Route("access:emergency-review", "emergency_grant", needs="review", method="POST"),
+        # A grant's reviewers (tsunagu.access.reviews) read it and decide, whoever the person is.
+        Route("access:emergency-review", "emergency_grant", needs="review"),
         Route("api:person-detail", "person"),
         Route("api:person-timeline", "person"),
         Route("api:person-consents", "person"),
@@ -33,4 +30,5 @@ def register() -> None:
         ListRoute("people:person-search", query={"name": "ことうら"}),
         ListRoute("api:person-list", query={"name": "ことうら"}),
         ListRoute("access:emergency-review-list"),
+        ListRoute("access:emergency-unreviewed"),
     )

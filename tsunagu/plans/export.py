@@ -63,6 +63,7 @@ def plan_as_dict(plan: Plan) -> dict[str, Any]:
             "outline": plan.outline,
             "platform_sectors": plan.platform_sectors,
         },
+        "emergency_review": {"reviewer": plan.emergency_reviewer.name if plan.emergency_reviewer else None},
         "divisions": [d.name for d in municipality.divisions.all()],
         "organizations": [
             {

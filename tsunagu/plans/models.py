@@ -80,6 +80,16 @@ class Plan(models.Model):
     parent_plan = models.CharField(_("上位計画"), max_length=200, blank=True)
     # The sectors of the cross-sector platform (多分野協働のプラットフォーム) the plan names.
     platform_sectors = models.JSONField(_("多分野協働のプラットフォーム"), default=list, blank=True)
+    # Whose supervisors review every emergency access of the town, besides the agency's own or its 所管課's
+    # (``tsunagu.access.reviews``): the safety net for agencies with no supervisor. A town body, or none.
+    emergency_reviewer = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("緊急閲覧の確認を行う機関"),
+    )
     source_name = models.CharField(_("読込ファイル"), max_length=200)
     source_sha256 = models.CharField(_("読込ファイルのSHA-256"), max_length=64)
     loaded_at = models.DateTimeField(_("読込日時"), auto_now=True)

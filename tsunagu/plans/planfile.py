@@ -115,6 +115,8 @@ class PlanFile:
     divisions: list[DivisionData]
     organizations: list[OrganizationData]
     programs: list[ProgramData]
+    # [emergency_review] reviewer: the town body whose supervisors review every emergency access.
+    emergency_reviewer: str | None = None
 
 
 def municipality_code_is_valid(code: str) -> bool:
@@ -285,7 +287,8 @@ def read_plan_file(path: str | Path) -> PlanFile:
 
 
 def _validate(r: _Reader, data: dict[str, Any], filename: str, sha256: str) -> PlanFile:
-    r.no_unknown_keys(data, {"format_version", "municipality", "plan", "divisions", "organizations", "programs"}, "")
+    top_level = {"format_version", "municipality", "plan", "divisions", "organizations", "programs", "emergency_review"}
+    r.no_unknown_keys(data, top_level, "")
     version = data.get("format_version")
     if version not in SUPPORTED_FORMAT_VERSIONS:
         r.problem("format_version", f"format_version は {sorted(SUPPORTED_FORMAT_VERSIONS)} のいずれかです。")
@@ -439,6 +442,7 @@ def _validate(r: _Reader, data: dict[str, Any], filename: str, sha256: str) -> P
         r.problem("programs", "事業が一つもありません。")
 
     return PlanFile(
+        emergency_reviewer=_emergency_reviewer(r, data, organizations),
         filename=filename,
         sha256=sha256,
         municipality=municipality,
@@ -447,6 +451,31 @@ def _validate(r: _Reader, data: dict[str, Any], filename: str, sha256: str) -> P
         organizations=organizations,
         programs=programs,
     )
+
+
+def _emergency_reviewer(r: _Reader, data: dict[str, Any], organizations: list[OrganizationData]) -> str | None:
+    """The optional ``[emergency_review]`` table: ``reviewer`` names a 町の課 of ``[[organizations]]``.
+
+    A town body, because its supervisors read the names and reasons of every agency's emergency access.
+    """
+    if "emergency_review" not in data:
+        return None
+    table = r.table(data, "emergency_review", "emergency_review")
+    r.no_unknown_keys(table, {"reviewer"}, "emergency_review")
+    name = r.text(table, "reviewer", "emergency_review.reviewer")
+    if not name:
+        return None
+    kinds = {o.name: o.kind for o in organizations}
+    if name not in kinds:
+        r.problem("emergency_review.reviewer", f"緊急閲覧の確認を行う機関「{name}」は organizations にありません。")
+        return None
+    if kinds[name] != OrganizationKind.TOWN_DIVISION:
+        r.problem(
+            "emergency_review.reviewer",
+            f"緊急閲覧の確認を行う機関「{name}」は町の課ではありません（種別「町の課」の機関を指定してください）。",
+        )
+        return None
+    return name
 
 
 def _indicators(r: _Reader, program: dict[str, Any], program_path: str) -> list[IndicatorData]:

@@ -5,6 +5,8 @@ The plan is not personal data, but it is still one municipality's: nothing here 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
@@ -24,13 +26,17 @@ def _programs_with_columns(qs: QuerySet[Program]) -> QuerySet[Program]:
     )
 
 
-def plan_current_for_municipality(*, municipality: Municipality) -> Plan | None:
+def _in_force(plans: QuerySet[Plan]) -> Plan | None:
     """The plan in force: the one with the latest start year, or the one loaded last.
 
     A plan without a start year sorts last on every database (PostgreSQL puts NULL first when descending).
     """
     newest_first = F("start_fiscal_year").desc(nulls_last=True)
-    return Plan.objects.filter(municipality=municipality).order_by(newest_first, "-loaded_at").first()
+    return plans.order_by(newest_first, "-loaded_at").first()
+
+
+def plan_current_for_municipality(*, municipality: Municipality) -> Plan | None:
+    return _in_force(Plan.objects.filter(municipality=municipality))
 
 
 def plan_current_for_user(*, user: User) -> Plan | None:
@@ -83,3 +89,29 @@ def division_get_for_user(*, user: User, pk: int) -> Division:
         return division_list_for_user(user=user).get(pk=pk)
     except Division.DoesNotExist as exc:
         raise Http404 from exc
+
+
+@dataclass(frozen=True)
+class EmergencyReviewPlan:
+    """What the plan in force says about reviewing emergency access (``tsunagu.access.reviews`` applies it):
+    the organisation it names as reviewer, and each implementing body's 所管課 (one per programme it runs)."""
+
+    reviewer_id: int | None
+    divisions_of: dict[int, frozenset[int]]
+
+
+def emergency_review_plan(*, municipality_id: int) -> EmergencyReviewPlan:
+    """Read in two queries, whatever the size of the plan. No plan: no reviewer and no 所管課 named."""
+    plan = _in_force(Plan.objects.filter(municipality_id=municipality_id).only("pk", "emergency_reviewer_id"))
+    if plan is None:
+        return EmergencyReviewPlan(reviewer_id=None, divisions_of={})
+    divisions: dict[int, set[int]] = {}
+    links = ProgramImplementingBody.objects.filter(program__plan=plan).values_list(
+        "organization_id", "program__responsible_division_id"
+    )
+    for organization_id, division_id in links:
+        divisions.setdefault(organization_id, set()).add(division_id)
+    return EmergencyReviewPlan(
+        reviewer_id=plan.emergency_reviewer_id,
+        divisions_of={pk: frozenset(ids) for pk, ids in divisions.items()},
+    )

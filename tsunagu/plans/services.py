@@ -67,6 +67,8 @@ def plan_load(*, plan_file: PlanFile) -> PlanLoadResult:
             "outline": p.outline,
             "parent_plan": p.parent_plan,
             "platform_sectors": p.platform_sectors,
+            # Unset when the file no longer names one: the agencies' own and 所管課 supervisors still review.
+            "emergency_reviewer": organizations[plan_file.emergency_reviewer] if plan_file.emergency_reviewer else None,
             "source_name": plan_file.filename[-200:],
             "source_sha256": plan_file.sha256,
         },

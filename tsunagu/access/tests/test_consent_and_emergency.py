@@ -159,7 +159,7 @@ def test_a_supervisor_rejecting_an_emergency_access_ends_it(client, personas):
     listing = client.get(reverse("access:emergency-review-list")).content.decode()
     assert f'data-grant="{grant.pk}"' in listing
     refused = client.post(reverse("access:emergency-review", args=[grant.pk]), {"approve": "0", "note": ""})
-    assert refused.status_code == 302
+    assert refused.status_code == 200 and "不適切と判断した理由を書いてください" in refused.content.decode()
     grant.refresh_from_db()
     assert grant.review_status == ReviewStatus.PENDING  # a rejection needs its reason
     client.post(reverse("access:emergency-review", args=[grant.pk]), {"approve": "0", "note": "緊急性が認められない"})

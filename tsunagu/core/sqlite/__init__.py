@@ -1,1 +1,0 @@
-"""Django's SQLite backend with database files readable by the service account only (``base.py``)."""
