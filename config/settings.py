@@ -20,7 +20,7 @@ VAR_DIR = Path(env_str("TSUNAGU_VAR_DIR", str(BASE_DIR / "var")))
 
 def _demo_secret_key() -> str:
     """A per-installation secret for demo mode, generated once so sessions survive a restart."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database and the uploaded scans live here too
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -32,7 +32,9 @@ _SECRET_FROM_ENV = env_str("SECRET_KEY")
 # Demo mode is the default only where nothing says this is a real installation.
 DEMO_MODE = env_bool("TSUNAGU_DEMO", default=not _SECRET_FROM_ENV)
 SECRET_KEY = _SECRET_FROM_ENV or _demo_secret_key()
-DEBUG = env_bool("DEBUG", default=DEMO_MODE)
+# Off in demo mode too: demo users meet out-of-scope 404s often, and Django's debug page would list every URL
+# pattern to them. A developer asks for it with DEBUG=1.
+DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEMO_MODE else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -124,7 +126,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Django's SQLite backend, but the database file is created readable by the service account only
+    # (and its WAL and shared-memory files with it): docs/uploads.md.
+    DATABASES["default"]["ENGINE"] = "tsunagu.core.sqlite"
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -145,7 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # The axes backend only refuses a locked-out username; ModelBackend still checks the password.
+# Outside demo mode the demo accounts and their published password are refused before anything else.
 AUTHENTICATION_BACKENDS = [
+    "tsunagu.core.backends.DemoAccountsRefusedBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -195,9 +202,27 @@ USE_TZ = True
 # Uploaded files (scanned consent forms) are personal data: kept outside any web root and served
 # only through views that go through the access core.
 MEDIA_ROOT = Path(env_str("TSUNAGU_MEDIA_DIR", str(VAR_DIR / "media")))
+# Never routed (config/urls.py has no media URL): a scan is read through access:consent-document.
+MEDIA_URL = "/media-is-not-served/"
+# Readable by the service account only (docs/uploads.md); stored under random names.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# A scanned consent form: a few pages at 300 dpi fit well within 10 MB; the form says so, with the size.
+TSUNAGU_SCAN_MAX_BYTES = env_int("TSUNAGU_SCAN_MAX_BYTES", 10 * 1024 * 1024)
+# Uploads above this size are spooled to a temporary file instead of memory (Django's default, stated);
+# form fields other than files may not exceed this in total, and a request carries few files.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# A file over TSUNAGU_SCAN_MAX_BYTES is dropped as it arrives, not spooled to disk whole (tsunagu.core.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "tsunagu.core.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("TSUNAGU_STATIC_DIR", str(VAR_DIR / "static")))
 # Front-end libraries come from the npm registry (package-lock.json pins them) into node_modules;
 # only the files we serve are exposed, never copied into the repository.
 STATICFILES_DIRS = [
@@ -206,17 +231,25 @@ STATICFILES_DIRS = [
 ]
 # The Japanese fonts embedded in every PDF (tsunagu/printing/fonts.py), from the npm registry too.
 TSUNAGU_FONT_DIR = Path(env_str("TSUNAGU_FONT_DIR", str(BASE_DIR / "node_modules" / "@expo-google-fonts")))
+# Production serves what `collectstatic` built (`make install` runs it): hashed names, compressed, long-cached;
+# the deploy check `tsunagu.E002` refuses a build that lacks a file the code has. Demo mode and development
+# serve the source files through the finders, so a fresh clone and the tests need no build step.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=not DEMO_MODE and not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
-if DEBUG:
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+if not STATIC_MANIFEST:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root otherwise
+
+# Tables the application's database role may only read and append to (`manage.py db_roles`, docs/deploy.md):
+# the audit log, whose triggers the application must not be able to drop.
+TSUNAGU_APPEND_ONLY_TABLES = ["audit_auditentry"]
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEMO_MODE)
@@ -298,13 +331,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
-
-# --- Emergency access (緊急時の閲覧, docs/emergency-review.md) ------------------------------------------
-# Days within which an emergency access is to be reviewed before it is flagged 確認期限超過. Three: the
-# longest grant lasts 72 hours, so a review in time can still end an access found unjustified, and a grant
-# opened on a Friday is reviewed on Monday. Calendar days, not business days: emergencies keep no office hours.
-TSUNAGU_EMERGENCY_REVIEW_DAYS = env_int("TSUNAGU_EMERGENCY_REVIEW_DAYS", 3)
-
 
 
 # --- The REST API (/api/v1/, docs/api.md) -------------------------------------------------------------
