@@ -284,3 +284,20 @@ def test_in_the_demo_town_every_organisation_has_a_reachable_reviewer(personas, 
     nursery = staff(personas, "akasaki", "赤碕こども園")
     grant = emergency(nursery, register(personas.caseworker_a))
     assert [u.username for u in reviews.emergency_reviewers(grant)] == ["supervisor"]
+
+
+def test_a_list_that_showed_the_person_under_several_grants_is_among_the_reads_of_each(client, personas):
+    first = register(personas.caseworker_a, given_name="一葉", given_name_kana="カズハ")
+    second = register(personas.caseworker_a, given_name="二葉", given_name_kana="フタバ")
+    grants = [emergency(personas.caseworker_b, first), emergency(personas.caseworker_b, second)]
+    client.force_login(personas.caseworker_b)
+    listing = client.get(reverse("people:person-search"), {"name": "ことうら"}).content.decode()
+    assert first.full_name in listing and second.full_name in listing
+    search = AuditEntry.objects.filter(user=personas.caseworker_b, basis=Basis.EMERGENCY).latest("id")
+    assert sorted(search.records["sources"]) == sorted(f"emergency grant:{g.pk}" for g in grants)
+    assert search.basis_source == "2件の根拠"  # named through records.sources, not basis_source
+    client.force_login(personas.supervisor)
+    for grant in grants:
+        page = client.get(reverse("access:emergency-review", args=[grant.pk])).content.decode()
+        reads = page.split('id="grant-reads"')[1].split("</table>")[0]
+        assert "cw_b" in reads and "検索" in reads, grant.pk  # the search entry names both grants as sources
