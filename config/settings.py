@@ -332,6 +332,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# --- Emergency access (緊急時の閲覧, docs/emergency-review.md) ------------------------------------------
+# Days within which an emergency access is to be reviewed before it is flagged 確認期限超過. Three: the
+# longest grant lasts 72 hours, so a review in time can still end an access found unjustified, and a grant
+# opened on a Friday is reviewed on Monday. Calendar days, not business days: emergencies keep no office hours.
+TSUNAGU_EMERGENCY_REVIEW_DAYS = env_int("TSUNAGU_EMERGENCY_REVIEW_DAYS", 3)
+
+
 
 # --- The REST API (/api/v1/, docs/api.md) -------------------------------------------------------------
 KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105 (a model name, not a secret)
