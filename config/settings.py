@@ -339,7 +339,6 @@ LOGGING = {
 TSUNAGU_EMERGENCY_REVIEW_DAYS = env_int("TSUNAGU_EMERGENCY_REVIEW_DAYS", 3)
 
 
-
 # --- The REST API (/api/v1/, docs/api.md) -------------------------------------------------------------
 KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105 (a model name, not a secret)
 # knox's own migrations create its AuthToken table even though ApiToken replaces it (the migrations do
