@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint format install messages bench
+.PHONY: run serve test test-sqlite test-postgres lint format install messages bench
 
 # Dependencies install once, and again only when their pins change.
 $(VENV)/.installed: pyproject.toml
@@ -19,7 +19,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# The static files production serves (hashed names, compressed: the manifest storage), built by the install
+# step so that no installation runs without them; again when a source file or a dependency changes.
+# Run with the production environment loaded, so that TSUNAGU_STATIC_DIR/TSUNAGU_VAR_DIR match (docs/deploy.md).
+STATIC_DIR := $(or $(TSUNAGU_STATIC_DIR),$(or $(TSUNAGU_VAR_DIR),var)/static)
+$(STATIC_DIR)/staticfiles.json: $(VENV)/.installed node_modules/.installed $(shell find static -type f)
+	STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput --verbosity 0
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed $(STATIC_DIR)/staticfiles.json
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -27,6 +35,11 @@ run: install
 	$(PY) manage.py demo_town --scale town --seed 1
 	$(PY) manage.py audit_seal
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production serving (docs/deploy.md): gunicorn on loopback behind the TLS reverse proxy, with the environment
+# of a real installation (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS …). Migrations are the owner role's step.
+serve: install
+	$(VENV)/bin/gunicorn --config config/gunicorn.conf.py --bind $(HOST):$(PORT) config.wsgi
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL (or DATABASE_URL) points at one.
 PG_URL := $(or $(TEST_DATABASE_URL),$(filter postgres%,$(DATABASE_URL)))

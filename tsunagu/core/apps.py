@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "tsunagu.core"
     label = "core"
     verbose_name = "基盤（自治体・機関・利用者）"
+
+    def ready(self) -> None:
+        import tsunagu.core.checks  # noqa: F401  (registers the deployment checks)

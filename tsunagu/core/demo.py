@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ImproperlyConfigured
 
 from tsunagu.core.models import Municipality, Organization, Role, User
@@ -59,3 +60,36 @@ def demo_accounts_create(*, municipality: Municipality) -> list[User]:
             )
         )
     return created
+
+
+# --- Outside demo mode: the demo accounts must not exist, and never sign in -----------------------------
+DEMO_USERNAMES = frozenset(account.username for account in DEMO_ACCOUNTS)
+_DEMO_DISPLAY_NAMES = {account.username: account.display_name for account in DEMO_ACCOUNTS}
+
+
+def is_demo_account(user: User) -> bool:
+    """An active user setup_demo made: a demo username that still has its demo name or the published password.
+
+    Both, because an installation may well name its own administrator "admin": that account, with its
+    own name and password, is not a demo account. One set 利用停止 cannot sign in; it stays, since audit
+    entries name it and cannot be deleted.
+    """
+    if not user.is_active or user.username not in DEMO_USERNAMES:
+        return False
+    # hashers.check_password, not user.check_password: a check must not re-hash and save the password.
+    return user.display_name == _DEMO_DISPLAY_NAMES[user.username] or check_password(DEMO_PASSWORD, user.password)
+
+
+def demo_accounts_present() -> list[str]:
+    """Usernames of the demo accounts in the database (at most one password check per demo username)."""
+    return sorted(u.username for u in User.objects.filter(username__in=DEMO_USERNAMES) if is_demo_account(u))
+
+
+def is_demo_credential(*, username: str | None, password: str | None) -> bool:
+    """Whether a login uses the published demo password or names a demo account."""
+    if password == DEMO_PASSWORD:
+        return True
+    if not username or username not in DEMO_USERNAMES:
+        return False
+    user = User.objects.filter(username=username).first()
+    return user is not None and is_demo_account(user)
