@@ -77,6 +77,17 @@ def personas(kotoura: Municipality) -> Personas:
     )
 
 
+@pytest.fixture(scope="session")
+def _media_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings, _media_dir):
+    """Uploaded scans (a consent's form) go to a temporary directory, never to the checkout's var/."""
+    settings.MEDIA_ROOT = _media_dir
+
+
 # --- Browser tests: Playwright driving Debian's chromium --------------------------------------------
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -9,6 +9,7 @@ from tsunagu.access.models import ConsentGiver, ConsentMethod
 from tsunagu.access.services import EMERGENCY_MAX_HOURS
 from tsunagu.core.japanese.forms import KanaField, WarekiDateField
 from tsunagu.core.models import Organization, User
+from tsunagu.core.scans import check_scan, format_size, max_scan_bytes
 
 
 class ConsentForm(forms.Form):
@@ -29,21 +30,26 @@ class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(label=_("同意した人"), choices=ConsentGiver.choices, initial=ConsentGiver.SELF)
     representative_name = forms.CharField(label=_("代理人の氏名"), max_length=100, required=False)
     representative_relationship = forms.CharField(label=_("本人との関係"), max_length=50, required=False)
-    document = forms.FileField(label=_("同意書（スキャン、PDF・画像）"), required=False)
+    document = forms.FileField(
+        label=_("同意書（スキャン、PDF・画像）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff"}),
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organizations = self.fields["organizations"]
         assert isinstance(organizations, forms.ModelMultipleChoiceField)
         organizations.queryset = Organization.objects.filter(municipality_id=user.municipality_id)
+        self.fields["document"].help_text = _("PDF・JPEG・PNG・TIFF、%(limit)sまで。") % {
+            "limit": format_size(max_scan_bytes())
+        }
 
     def clean_document(self) -> Any:
+        # By content, not by name (tsunagu.core.scans); the service checks again, whoever calls it.
         document = self.cleaned_data.get("document")
         if document:
-            if document.size > 10 * 1024 * 1024:
-                raise forms.ValidationError("同意書のファイルは10MBまでです。")
-            if not document.name.lower().endswith((".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")):
-                raise forms.ValidationError("同意書はPDFまたは画像（PNG・JPEG・TIFF）で添付してください。")
+            check_scan(document)
         return document
 
 

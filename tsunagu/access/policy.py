@@ -162,6 +162,23 @@ def consent_covers(consent: Consent, organization_id: int) -> bool:
     return any(o.pk == organization_id for o in consent.organizations.all())
 
 
+def consent_document_grounds(decision: AccessDecision, consent: Consent) -> Grounds | None:
+    """On what grounds the user may open a consent's scanned form (None: they may not).
+
+    The form is the person's signature over their name, often their address: more than the consent's
+    row that every reader of the person sees. It is opened by staff of the organisation that took the
+    consent, and of those it names while it stands, each through a grant that organisation holds on the
+    person (any basis: the decision's grants are the user's active ones). A withdrawn consent's form stays
+    with the taker, who must be able to show what was agreed. Whether a protected location shows on the
+    form is the caller's to decide (``people.selectors.consent_document_get_for_user``).
+    """
+    organization_ids = {consent.taken_by_organization_id}
+    if consent.withdrawn_on is None:
+        organization_ids |= {o.pk for o in consent.organizations.all()}
+    grant = next((g for g in decision.grants if g.organization_id in organization_ids), None)
+    return grounds_of(grant) if grant is not None else None
+
+
 def sharing_grants_for(user: User, person_ids: Iterable[int]) -> dict[int, Grounds]:
     """For each person, the strongest *sharing* grant the user's organisations hold (one query).
 

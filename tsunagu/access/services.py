@@ -6,6 +6,7 @@ Every function here is a validated, atomic state change that writes its audit en
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
@@ -25,6 +27,7 @@ from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.core.japanese.wareki import to_wareki
 from tsunagu.core.models import Organization, User
+from tsunagu.core.scans import check_scan
 from tsunagu.core.transitions import transition
 
 EMERGENCY_MAX_HOURS = 72
@@ -246,6 +249,19 @@ def _consent_errors(person: PersonRef, data: ConsentInput) -> list[str]:
     return errors
 
 
+def _stored_scan(document: UploadedFile | None, errors: list[str]) -> File | None:
+    """The scan, checked by its content (``tsunagu.core.scans``), under a random name with the extension of
+    its type: the uploaded name is not kept (it may carry the person's name). A refusal joins ``errors``."""
+    if not document:
+        return None
+    try:
+        scan = check_scan(document)
+    except ValidationError as error:
+        errors.extend(error.messages)
+        return None
+    return File(document, name=f"{secrets.token_hex(16)}{scan.extension}")
+
+
 def _require_editing(user: User, person_id: int, what: str) -> None:
     """Consent is recorded and withdrawn by an agency that holds the record (own record or consent): a
     支援会議 or an emergency only lets it read. Asked of the access rule here, whatever the page showed."""
@@ -264,9 +280,12 @@ def consent_record(
     The caller has fetched ``person`` through ``person_get_for_user``; the user must also be able to edit
     the person's record (own record or consent), else ``AccessError``. With ``all_plan_agencies`` the
     scope is the agencies that exist today, written out: consent cannot reach agencies not yet known.
+    A scanned form is accepted by its content (PDF, JPEG, PNG, TIFF: ``tsunagu.core.scans``), else
+    ``AccessError`` naming what it is, and stored under a random name, readable by the service only.
     """
     _require_editing(user, person.pk, "この方の本人同意を記録する")
     errors = _consent_errors(person, data)
+    document = _stored_scan(data.document, errors)
     if errors:
         raise AccessError(errors)
     taker_organization = acting_organization(user, organization_id)
@@ -282,7 +301,7 @@ def consent_record(
         given_on=data.given_on,
         taken_by=user,
         taken_by_organization=taker_organization,
-        document=data.document or "",
+        document=document or "",
     )
     scope = plan_agencies(person.municipality_id) if data.all_plan_agencies else data.organizations
     consent.organizations.set(scope)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -16,6 +16,7 @@ from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.japanese.kana import kana_search_key
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors
+from tsunagu.people import consent_documents
 from tsunagu.people import selectors as people
 
 
@@ -81,6 +82,26 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("people:person-detail", pk=consent.person_id)
             return redirect("people:person-search")
     return render(request, "access/consent_withdraw.html", {"form": form, "consent": consent, "person": view.person})
+
+
+# What a scan's page may do: nothing but show it. An image is sandboxed (no script, no form, no origin);
+# a PDF is not, because Chromium refuses to open its PDF viewer in a sandboxed document: its content was
+# checked on upload (no JavaScript or embedded files), and it may load nothing and be framed by nobody.
+_SCAN_POLICY = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+_SCAN_POLICIES = {"pdf": f"{_SCAN_POLICY}; object-src 'self'"}
+
+
+@require_http_methods(["GET"])
+def consent_document(request: HttpRequest, pk: int) -> FileResponse:
+    """同意書（スキャン）: the stored form itself, for the staff who may open it; audited; 404 for anyone else."""
+    document = consent_documents.consent_document_get_for_user(user=_user(request), pk=pk, request=request)
+    response = FileResponse(
+        document.file, content_type=document.scan_type.content_type, filename=document.filename
+    )  # inline, so the browser shows it; the name is the consent's id, never the uploaded name
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    response["Content-Security-Policy"] = _SCAN_POLICIES.get(document.scan_type.key, f"{_SCAN_POLICY}; sandbox")
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,6 +19,8 @@ def register() -> None:
         Route("people:household-timeline", "household"),
         Route("access:consent-create", "person", needs="edit"),
         Route("access:consent-withdraw", "consent", needs="edit"),
+        # A consent's scanned form: the taker's and named agencies' staff only (access.policy).
+        Route("access:consent-document", "consent_document", needs="holder"),
         # A grant's reviewers (tsunagu.access.reviews) read it and decide, whoever the person is.
         Route("access:emergency-review", "emergency_grant", needs="review"),
         Route("api:person-detail", "person"),

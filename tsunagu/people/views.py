@@ -14,7 +14,7 @@ from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors, page_of
 from tsunagu.core.versioning import EditConflict
-from tsunagu.people import merge, selectors, services
+from tsunagu.people import consent_documents, merge, selectors, services
 from tsunagu.people.forms import (
     HouseholdForm,
     HouseholdMemberForm,
@@ -100,6 +100,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     view = selectors.person_get_for_user(user=user, pk=pk, request=request)
     person = view.person
+    consents = list(access.consents_of_person(person_id=person.pk))
     return render(
         request,
         "people/person_detail.html",
@@ -107,7 +108,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "decision": view.decision,
             "memberships": selectors.households_of_person(user=user, person=person),
-            "consents": access.consents_of_person(person_id=person.pk),
+            "consents": consents,
+            "readable_documents": consent_documents.readable_consent_documents(view=view, consents=consents),
             "grants": access.grants_of_person(person_id=person.pk) if view.decision.may_see_protected_address else None,
             "name_form": PersonNameForm(),
             "merges": selectors.merges_into_person(person=person),

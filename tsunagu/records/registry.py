@@ -82,7 +82,9 @@ class Route:
     """A URL that takes an id: what the id is (a kind's key, "person", "household" …) and what the user needs.
 
     ``needs`` is "read" (the record may be read), "edit" (the record may be changed: own record or
-    consent), or "supervise" (a supervisor who may read it). ``method`` is how the matrix calls it.
+    consent), "supervise" (a supervisor who may read it), or "holder" (only the staff of the agency that
+    holds it — a consent's scanned form, its taker's — while they read the person). ``method`` is how the
+    matrix calls it.
     """
 
     url_name: str

@@ -10,6 +10,7 @@ from tsunagu.access.models import ConsentMethod
 from tsunagu.access.services import ConsentInput, consent_record, emergency_access_request
 from tsunagu.core.models import Membership, Role
 from tsunagu.core.services import user_create
+from tsunagu.core.tests import scan_samples
 from tsunagu.people.merge import person_merge
 from tsunagu.people.tests.helpers import register
 
@@ -20,6 +21,17 @@ def consent(arrangement) -> int:
         user=arrangement.holder, person=arrangement.person,
         data=ConsentInput(purpose="子育て支援のため", method=ConsentMethod.ORAL, given_on=timezone.localdate(),
                           organizations=[arrangement.organization("子育て応援課")]),
+    )  # fmt: skip
+    return made.pk
+
+
+def consent_document(arrangement) -> int:
+    """A written consent with its scanned form, taken by the holder and naming no persona's agency."""
+    made = consent_record(
+        user=arrangement.holder, person=arrangement.person,
+        data=ConsentInput(purpose="子育て支援のため", method=ConsentMethod.WRITTEN, given_on=timezone.localdate(),
+                          organizations=[arrangement.organization("子育て応援課")],
+                          document=scan_samples.upload("同意書.pdf", scan_samples.pdf())),
     )  # fmt: skip
     return made.pk
 
@@ -53,6 +65,7 @@ EXAMPLES = {
     "person": lambda arrangement: arrangement.person.pk,
     "household": lambda arrangement: arrangement.household.pk,
     "consent": consent,
+    "consent_document": consent_document,
     "merge": merge,
     "emergency_grant": emergency_grant,
 }

@@ -69,6 +69,10 @@ def expected_allowed(needs: str, state: str) -> set[str]:
         return READERS[state]
     if needs == "edit":
         return EDITORS[state]
+    if needs == "holder":
+        # Only the holding agency's staff (the example's consent form, taken by the holder and naming
+        # no persona's agency), while it reads the person.
+        return READERS[state] & (OWN | {"stranger"})
     if needs == "supervise":
         return READERS[state] & {"supervisor"}
     if needs == "review":
