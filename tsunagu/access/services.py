@@ -313,9 +313,9 @@ def consent_record(
         person_id=person.pk,
         summary=f"本人同意を記録（{len(scope)}機関）",
         changes={
-            "organizations": [o.name for o in scope],
-            "purpose": consent.purpose,
-            "method": consent.method,
+            "organizations": [None, [o.name for o in scope]],
+            "purpose": [None, consent.purpose],
+            "method": [None, consent.method],
         },
         basis=Basis.CONSENT,
         basis_source=f"consent:{consent.pk}",

@@ -27,6 +27,9 @@ class Action(models.TextChoices):
     LOGIN = "login", _("ログイン")
     LOGIN_FAILED = "login_failed", _("ログイン失敗")
     LOGOUT = "logout", _("ログアウト")
+    # An identifier tried against a record the user may not see (a 宛名番号 already in use): nothing was
+    # shown, but the person's access log must show that somebody asked.
+    PROBE = "probe", _("照会（閲覧権限なし）")
 
 
 class AuditEntry(models.Model):

@@ -6,12 +6,17 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEntry
+from tsunagu.audit.services import FIELDS_KEY, keeps_values
 from tsunagu.core.models import Membership, Role, User
 from tsunagu.core.versioning import EditConflict, VersionedModel, changed_fields
 
@@ -37,6 +42,37 @@ class AuditFilter:
             "date_to": self.date_to.isoformat() if self.date_to else "",
         }
         return {k: v for k, v in values.items() if v}
+
+
+def changed_field_names(changes: dict[str, Any] | None) -> list[str]:
+    """The fields an entry's change touched: ``{"fields": [names]}`` as written now, or the keys of the
+    ``{field: [old, new]}`` that entries written before held."""
+    if not changes:
+        return []
+    names = changes.get(FIELDS_KEY)
+    if set(changes) == {FIELDS_KEY} and isinstance(names, list):
+        return [str(name) for name in names]
+    return [str(name) for name in changes]
+
+
+@lru_cache(maxsize=512)
+def field_label(model: str, name: str) -> str:
+    """A field's name as the screens say it (its ``verbose_name``); the code's name when there is none."""
+    try:
+        return str(apps.get_model(model)._meta.get_field(name).verbose_name) if model else name
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+        return name
+
+
+def changes_shown(entry: AuditEntry) -> str:
+    """What the log page and its CSV show of an entry's change: the changed fields by their Japanese names,
+    never their values — also on entries written before the log stopped keeping values, which stay as they
+    were (the log is append-only and hashed). Master data (``keeps_values``) is shown with its values."""
+    if not entry.changes:
+        return ""
+    if keeps_values(model=entry.model, person_id=entry.person_id) and FIELDS_KEY not in entry.changes:
+        return str(entry.changes)
+    return "・".join(field_label(entry.model, name) for name in changed_field_names(entry.changes))
 
 
 def audit_entries_for_user(*, user: User, filters: AuditFilter) -> QuerySet[AuditEntry]:
@@ -75,7 +111,7 @@ def edit_conflict(
     if municipality_id is not None:
         qs = qs.filter(municipality_id=municipality_id)
     entries = list(qs.select_related("user", "organization").order_by("-created_at", "-id")[:steps])
-    touched = {name for entry in entries for name in entry.changes}
+    touched = {name for entry in entries for name in changed_field_names(entry.changes)}
     changed = [name for name in dict.fromkeys(fields) if name in touched]  # in the form's order
     by = ""
     if entries:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -54,6 +55,43 @@ def payload_of(entry: AuditEntry) -> dict[str, Any]:
     return payload
 
 
+# The models whose audit entries keep the values of a change: the municipality's master data, which an
+# administrator changes and an auditor must be able to read back (who made an organisation a casework
+# one, which roles need a second factor). Every other entry — any entry about a person, any record of a
+# model not named here — keeps only the names of the fields that changed (DESIGN §4: auditors read the
+# log, not the case); the values go to the change history (``register_change_history``), which only those
+# with access to the person read. An entry about no record and no person (a batch's counts) keeps its values.
+MASTER_DATA_MODELS: set[str] = {
+    "core.municipality", "core.organization", "core.division", "core.district", "core.user", "core.membership",
+}  # fmt: skip
+
+# Called with (the entry, the record it is about, {field: [old, new]}) in the entry's transaction.
+ChangeHistoryWriter = Callable[[AuditEntry, models.Model | None, dict[str, Any]], None]
+_change_history_writers: list[ChangeHistoryWriter] = []
+
+
+def register_master_data(*labels: str) -> None:
+    """Declare models (``app_label.modelname``) whose changes the log keeps with their values. For data
+    that no person is in: an app calls this from its ``AppConfig.ready()`` for its administered lists."""
+    MASTER_DATA_MODELS.update(label.lower() for label in labels)
+
+
+def register_change_history(writer: ChangeHistoryWriter) -> None:
+    """Where the values of a personal-data change go (``tsunagu.records.history``); registered once."""
+    if writer not in _change_history_writers:
+        _change_history_writers.append(writer)
+
+
+def keeps_values(*, model: str, person_id: int | None) -> bool:
+    """Whether an entry about ``model`` (a label, "" for none) and ``person_id`` may hold changed values."""
+    if person_id is not None:
+        return False
+    return not model or model in MASTER_DATA_MODELS
+
+
+FIELDS_KEY = "fields"
+
+
 def audit_record(
     *,
     user: User | None,
@@ -73,7 +111,14 @@ def audit_record(
     """Append one entry.
 
     Runs inside the caller's transaction, so that a change and its entry are saved or lost together.
+
+    ``changes`` is ``{field: [old, new]}`` (``changes_between``; ``[None, value]`` for what a creation set).
+    Unless the entry ``keeps_values`` (master data, or no record and no person), the log stores only
+    ``{"fields": [names]}`` and the values go to the change history, in the same transaction.
     """
+    values = jsonable(changes or {})
+    label = obj._meta.label_lower if obj is not None else ""
+    to_history = bool(values) and not keeps_values(model=label, person_id=person_id)
     entry = AuditEntry(
         created_at=timezone.now(),
         municipality_id=user.municipality_id if user else (organization.municipality_id if organization else None),
@@ -81,11 +126,11 @@ def audit_record(
         username=(user.get_username() if user else username)[:150],
         organization=organization,
         action=action,
-        model=obj._meta.label_lower if obj is not None else "",
+        model=label,
         object_id=str(obj.pk) if obj is not None else "",
         person_id=person_id,
         summary=summary[:300],
-        changes=jsonable(changes or {}),
+        changes={FIELDS_KEY: list(values)} if to_history else values,
         terms=jsonable(terms or {}),
         records=jsonable(records) if records is not None else None,
         basis=basis,
@@ -94,6 +139,9 @@ def audit_record(
     )
     entry.chain_id, entry.seq, entry.prev_hash, entry.entry_hash, entry.key_id = chain.next_link(payload_of(entry))
     entry.save(force_insert=True)
+    if to_history:
+        for writer in _change_history_writers:
+            writer(entry, obj, values)
     return entry
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.audit.models import Action
-from tsunagu.audit.selectors import AuditFilter, audit_entries_for_user
+from tsunagu.audit.selectors import AuditFilter, audit_entries_for_user, changes_shown
 from tsunagu.audit.services import audit_record
 from tsunagu.core.japanese.forms import WarekiDateField
 from tsunagu.core.japanese.wareki import to_wareki
@@ -51,7 +51,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "audit/log.html",
         {
             "form": form,
-            "entries": page.rows,
+            # The changed fields by name, never their values (``changes_shown``).
+            "entries": [(entry, changes_shown(entry)) for entry in page.rows],
             "page": page.number,
             "has_next": page.has_next,
             "query_string": page.query_string,
@@ -89,7 +90,7 @@ def audit_log_export(request: HttpRequest) -> StreamingHttpResponse:
                 local.isoformat(timespec="seconds"), to_wareki(local.date()), e.username,
                 e.organization.name if e.organization else "", e.get_action_display(), e.model, e.object_id,
                 e.person_id or "", e.summary, e.basis, e.basis_source, e.ip_address or "",
-                e.changes or "", e.terms or "",
+                changes_shown(e), e.terms or "",
             ])  # fmt: skip
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

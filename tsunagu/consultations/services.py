@@ -176,11 +176,11 @@ def consultation_record(
         obj=consultation,
         person_id=data.person.pk if data.person else None,
         summary=f"相談を受付（{consultation.get_consent_variant_display()}）",
-        changes={
-            "issues": [i.code for i in data.issues],
-            "main_issue": data.main_issue.code if data.main_issue else None,
-            "outcome": data.outcome,
-            "program": data.program.code,
+        changes={  # [old, new], as every change to a person's records (the change history shows both)
+            "issues": [None, [i.code for i in data.issues]],
+            "main_issue": [None, data.main_issue.code if data.main_issue else None],
+            "outcome": [None, data.outcome],
+            "program": [None, data.program.code],
         },
         basis=Basis.OWN_RECORD,
         basis_source="consultation",
@@ -297,7 +297,7 @@ def referral_send(
         obj=referral,
         person_id=consultation.person_id,
         summary=f"{data.to_organization.name}へつなぐ（{referral.get_basis_display()}）",
-        changes={"to": data.to_organization.name, "basis": data.basis, "due_on": data.due_on},
+        changes={"to": [None, data.to_organization.name], "basis": [None, data.basis], "due_on": [None, data.due_on]},
         basis=data.basis,
         basis_source=f"consent:{data.consent.pk}"
         if data.consent and data.basis == ReferralBasis.CONSENT
@@ -388,7 +388,7 @@ def referral_decline(*, user: User, referral: Referral, reason: str, request: Ht
     )  # fmt: skip
     audit_record(
         user=user, organization=receiver, action=Action.UPDATE, obj=referral, person_id=referral.consultation.person_id,
-        summary="つなぎを辞退", changes={"status": ["sent", "declined"], "decline_reason": reason.strip()},
+        summary="つなぎを辞退", changes={"status": ["sent", "declined"], "decline_reason": [None, reason.strip()]},
         basis=referral.basis, request=request,
     )  # fmt: skip
     return referral

@@ -120,7 +120,7 @@ def person_merge(
     for person_id, summary in ((kept.pk, f"記録{merged.pk}を統合"), (merged.pk, f"記録{kept.pk}に統合")):
         audit_record(
             user=user, organization=organization, action=Action.MERGE, obj=merge, person_id=person_id,
-            summary=summary, changes={"moved": moved, "left_in_place": left}, basis=Basis.OWN_RECORD,
+            summary=summary, changes={"moved": [None, moved], "left_in_place": [None, left]}, basis=Basis.OWN_RECORD,
             basis_source=f"merge:{merge.pk}", request=request,
         )  # fmt: skip
     return merge
@@ -147,7 +147,7 @@ def person_unmerge(*, user: User, merge: PersonMerge, request: HttpRequest | Non
         audit_record(
             user=user, organization=organization, action=Action.UNMERGE, obj=merge, person_id=person_id,
             summary=f"名寄せを取消（記録{merge.merged_id}を記録{merge.kept_id}から分離）",
-            changes={"moved_back": merge.moved}, basis=Basis.OWN_RECORD, basis_source=f"merge:{merge.pk}",
+            changes={"moved_back": [None, merge.moved]}, basis=Basis.OWN_RECORD, basis_source=f"merge:{merge.pk}",
             request=request,
         )  # fmt: skip
     return merge

@@ -13,6 +13,7 @@ def register() -> None:
         Route("people:person-merge", "person", needs="supervise"),
         Route("people:person-timeline", "person"),
         Route("people:person-timeline-print", "person"),
+        Route("people:person-history", "person"),
         Route("people:person-unmerge", "merge", needs="supervise", method="POST"),
         Route("people:household-detail", "household"),
         Route("people:household-member-add", "household", needs="edit", method="POST"),

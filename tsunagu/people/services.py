@@ -147,30 +147,65 @@ def _for_audit(changes: dict[str, list[Any]], *, protected: bool) -> dict[str, l
     }
 
 
-RESIDENT_NUMBER_TAKEN = "この宛名番号は使用できません。同じ方の記録があれば、監督者に名寄せを相談してください。"
+# A 宛名番号 already in use — by a record the user sees or by one they do not — is refused with the same
+# words, which name no record, agency or protection: the answer must not tell a stranger whose record it
+# is, or that it is hidden from them (docs/records.md, 「宛名番号の照会」). A record the user may see was
+# already offered as a likely duplicate before saving; one they may not is for the division that holds
+# the resident register to sort out, and the try is audited on that person (``Action.PROBE``).
+RESIDENT_NUMBER_TAKEN = "この宛名番号では登録できません。住民記録の担当課に確認してください。"
+PROBE_SUMMARY = "宛名番号の照会（閲覧権限なし）"
 
 
-def _resident_number_taken(values: dict[str, Any], municipality_id: int, exclude_pk: int | None) -> bool:
+def _resident_number_refused(
+    *, user: User, organization: Organization, values: dict[str, Any], municipality_id: int,
+    exclude_pk: int | None, request: HttpRequest | None,
+) -> bool:  # fmt: skip
+    """Whether the 宛名番号 is in use by another record; one the user may not see gets a PROBE entry.
+
+    Called outside the write's transaction: the refusal raises, and the entry must outlive it.
+    """
     if not values["resident_number"]:
         return False
     qs = Person.objects.filter(
         municipality_id=municipality_id, resident_number=values["resident_number"], merged_into__isnull=True
     )
-    return qs.exclude(pk=exclude_pk).exists() if exclude_pk else qs.exists()
+    holder = (qs.exclude(pk=exclude_pk) if exclude_pk else qs).values_list("pk", flat=True).first()
+    if holder is None:
+        return False
+    if not decide(user, holder).allowed:
+        # Nothing was shown; the person's access log says who tried their number (no basis: none applied).
+        audit_record(
+            user=user, organization=organization, action=Action.PROBE, person_id=holder, summary=PROBE_SUMMARY,
+            request=request,
+        )  # fmt: skip
+    return True
 
 
-@transaction.atomic
 def person_register(
     *, user: User, data: PersonInput, organization_id: int | None = None, request: HttpRequest | None = None
 ) -> Person:
-    """Register a person as a record of the user's organisation (which gets an own-record grant)."""
+    """Register a person as a record of the user's organisation (which gets an own-record grant).
+
+    A 宛名番号 in use is refused with ``RESIDENT_NUMBER_TAKEN`` whoever holds it; a try at a record the
+    user may not see is audited (``Action.PROBE``), although nothing is registered.
+    """
     organization = acting_organization(user, organization_id)
     values = _normalised(data)
     errors = _person_errors(values, user.municipality_id)
-    if _resident_number_taken(values, user.municipality_id, None):
+    if _resident_number_refused(
+        user=user, organization=organization, values=values, municipality_id=user.municipality_id, exclude_pk=None,
+        request=request,
+    ):  # fmt: skip
         errors.setdefault("resident_number", []).append(RESIDENT_NUMBER_TAKEN)
     if errors:
         raise PeopleError(errors)
+    return _person_create(user=user, organization=organization, values=values, request=request)
+
+
+@transaction.atomic
+def _person_create(
+    *, user: User, organization: Organization, values: dict[str, Any], request: HttpRequest | None
+) -> Person:
     person = Person(municipality_id=user.municipality_id, registered_by=organization, created_by=user)
     _apply(person, values)
     person.save()
@@ -180,7 +215,7 @@ def person_register(
         action=Action.CREATE,
         obj=person,
         person_id=person.pk,
-        summary=f"本人を登録: {person.full_name}",
+        summary="本人を登録",  # no name: auditors read the log, not the case
         changes=_for_audit(
             changes_between({}, {k: v for k, v in values.items() if v not in ("", None, False)}),
             protected=person.address_protected,
@@ -311,13 +346,31 @@ def _household_edit_decision(user: User, household: Household) -> AccessDecision
     return min(editable, key=lambda d: BASIS_PRIORITY.index(Basis(d.strongest.basis)))
 
 
-@transaction.atomic
 def person_update(
+    *, user: User, person: Person, data: PersonInput, expected_version: int, request: HttpRequest | None = None
+) -> Person:
+    """Change a person's details (``_person_update``, in its transaction). A 宛名番号 in use elsewhere is
+    refused as in ``person_register``; the check runs first, outside the transaction, so that the PROBE
+    entry of a try at a record the user may not see outlives the refusal."""
+    decision = decide(user, person.pk)
+    refused = decision.may_edit and _resident_number_refused(
+        user=user, organization=decision.strongest.organization, values=_normalised(data),
+        municipality_id=person.municipality_id, exclude_pk=person.pk, request=request,
+    )  # fmt: skip
+    return _person_update(
+        user=user, person=person, data=data, expected_version=expected_version, number_refused=refused,
+        request=request,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def _person_update(
     *,
     user: User,
     person: Person,
     data: PersonInput,
     expected_version: int,
+    number_refused: bool,
     request: HttpRequest | None = None,
 ) -> Person:
     """Change a person's details. Needs the organisation's own record or a consent (not a meeting, not an
@@ -334,7 +387,7 @@ def person_update(
         for name in SHOWN_TO_REGISTERING_AGENCY:
             values[name] = getattr(person, name)
     errors = _person_errors(values, person.municipality_id)
-    if _resident_number_taken(values, person.municipality_id, person.pk):
+    if number_refused:
         errors.setdefault("resident_number", []).append(RESIDENT_NUMBER_TAKEN)
     if errors:
         raise PeopleError(errors)
@@ -392,7 +445,7 @@ def person_name_add(
     )
     audit_record(
         user=user, organization=decision.strongest.organization, action=Action.CREATE, obj=name,
-        person_id=person.pk, summary=f"別名を追加: {name}", basis=decision.strongest.basis,
+        person_id=person.pk, summary=f"別名を追加（{name.get_kind_display()}）", basis=decision.strongest.basis,
         basis_source=decision.strongest.source, request=request,
     )  # fmt: skip
     return name
@@ -452,7 +505,7 @@ def household_create(
         action=Action.CREATE,
         obj=household,
         summary=f"世帯を登録（世帯員{len(members)}名）",
-        changes={"members": [[m.person.pk, m.relationship] for m in members]},
+        changes={"members": [None, [[m.person.pk, m.relationship] for m in members]]},
         basis=Basis.OWN_RECORD,
         basis_source="registration",
         request=request,

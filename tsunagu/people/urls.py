@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tsunagu.people import timeline_views, views
+from tsunagu.people import history_views, timeline_views, views
 
 app_name = "people"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/merge/", views.person_merge, name="person-merge"),
     path("<int:pk>/timeline/", timeline_views.person_timeline, name="person-timeline"),
     path("<int:pk>/timeline.pdf", timeline_views.person_timeline_print, name="person-timeline-print"),
+    path("<int:pk>/history/", history_views.person_history, name="person-history"),
     path("merges/<int:pk>/undo/", views.person_unmerge, name="person-unmerge"),
     path("households/<int:pk>/", views.household_detail, name="household-detail"),
     path("households/<int:pk>/members/", views.household_member_add, name="household-member-add"),

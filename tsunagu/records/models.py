@@ -32,3 +32,42 @@ class CaseRecord(VersionedModel):
 
     class Meta(VersionedModel.Meta):
         abstract = True
+
+
+class ChangeHistory(models.Model):
+    """変更履歴: the values of one change to personal data, beside the audit entry that names its fields.
+
+    The audit log keeps which fields changed, by whom and on what basis; the values stay here, where only
+    staff with access to the person read them (``tsunagu.records.history``) — never an auditor through
+    their role. Written by ``audit_record`` in the change's own transaction; never changed afterwards.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    # The person the change is about, as in the audit entry (no FK: like the entry, it outlives a merge).
+    person_id = models.BigIntegerField(_("本人ID"), null=True, blank=True)
+    model = models.CharField(_("対象の種類"), max_length=100)
+    object_id = models.CharField(_("対象ID"), max_length=64)
+    action = models.CharField(_("操作"), max_length=20)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("利用者")
+    )
+    username = models.CharField(_("ユーザー名"), max_length=150)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("機関")
+    )
+    created_at = models.DateTimeField(_("日時"))
+    summary = models.CharField(_("内容"), max_length=300, blank=True)
+    changes = models.JSONField(_("変更内容"), default=dict)  # {field: [old, new]}
+    audit_entry_id = models.BigIntegerField(_("監査ログID"))
+
+    class Meta:
+        verbose_name = _("変更履歴")
+        verbose_name_plural = _("変更履歴")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["municipality", "person_id", "-created_at"], name="history_by_person"),
+            models.Index(fields=["municipality", "model", "object_id"], name="history_by_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.model}#{self.object_id}"

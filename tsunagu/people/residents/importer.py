@@ -7,11 +7,13 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from tsunagu.audit.models import Action
+from tsunagu.audit.services import audit_record
 from tsunagu.core.models import Municipality, Organization
 from tsunagu.people.residents.matching import plan_import
 from tsunagu.people.residents.reading import read_register
 from tsunagu.people.residents.report import ImportResult, ResidentImportError
-from tsunagu.people.residents.writer import write_plan
+from tsunagu.people.residents.writer import SYSTEM_USERNAME, write_plan
 
 
 def import_target(*, organization_name: str, municipality_code: str = "") -> tuple[Municipality, Organization]:
@@ -45,7 +47,15 @@ def import_residents(
         raise ResidentImportError(f"機関「{organization.name}」は{municipality.name}の機関ではありません。")
     register = read_register(data)
     if dry_run:
-        return plan_import(register, municipality, organization, lock=False).result(dry_run=True)
+        plan = plan_import(register, municipality, organization, lock=False)
+        # A dry run tells the caller which 宛名番号 Tsunagu already holds: that answer is audited too,
+        # naming the people it matched, as a search names what it showed.
+        audit_record(
+            user=None, username=SYSTEM_USERNAME, organization=organization, action=Action.SEARCH,
+            summary=f"住民記録取込の事前確認（既存{len(plan.matched)}人と一致）", terms={"file": source_name},
+            records={"person": plan.matched},
+        )  # fmt: skip
+        return plan.result(dry_run=True)
     try:
         with transaction.atomic():
             plan = plan_import(register, municipality, organization, lock=True)

@@ -98,11 +98,12 @@ def plan_import(
             plan.people.append(item)
             continue
 
+        plan.matched.append(person.pk)
         values = register_values(row, person)
         if person.gender != Gender.UNSTATED and row.gender not in (Gender.UNSTATED, person.gender):
+            # Not what was recorded: how a person describes themselves is case data, not the register's.
             plan.warnings.append(
-                f"行{row.line}: 性別は記録済みの「{person.get_gender_display()}」のままにしました"
-                f"（住民記録では「{Gender(row.gender).label}」）。"
+                f"行{row.line}: 性別は記録済みの値のままにしました（住民記録では「{Gender(row.gender).label}」）。"
             )
         before = {name: getattr(person, name) for name in values}
         returning = not person.is_registered_resident and not row.departed

@@ -87,6 +87,7 @@ class ImportPlan:
     changed_members: dict[int, HouseholdMember] = field(default_factory=dict)
     removed_members: dict[int, HouseholdMember] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    matched: list[int] = field(default_factory=list)  # the existing people the file's rows named
 
     @property
     def created(self) -> list[PersonPlan]:

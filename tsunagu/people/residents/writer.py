@@ -121,7 +121,7 @@ def write_plan(plan: ImportPlan, result: ImportResult, municipality: Municipalit
             action=Action.CREATE,
             obj=person,
             person_id=person.pk,
-            summary=f"住民記録取込で本人を登録: {person.full_name}{movement(item.row)}",
+            summary=f"住民記録取込で本人を登録{movement(item.row)}",  # no name: the log is not the case
             changes=changes,
             **audit,
         )

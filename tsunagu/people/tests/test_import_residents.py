@@ -36,6 +36,7 @@ from tsunagu.people.residents import (
 from tsunagu.people.search import PersonQuery
 from tsunagu.people.selectors import person_list_for_user, person_search_for_user
 from tsunagu.people.tests.helpers import household_of, register
+from tsunagu.records.models import ChangeHistory
 
 HEADER = ["宛名番号", "世帯番号", "氏名", "カナ", "生年月日", "性別", "続柄", "住所", "異動事由", "異動日", "郵便番号",
           "電話番号"]  # fmt: skip
@@ -116,6 +117,11 @@ def counts() -> dict[str, int]:
         model.__name__: model.objects.count()
         for model in (Person, Household, HouseholdMember, AccessGrant, AuditEntry, User)
     }
+
+
+def values_of(entry: AuditEntry) -> dict:
+    """The values of a change: the audit entry names the fields, its change history holds the values."""
+    return ChangeHistory.objects.get(audit_entry_id=entry.pk).changes
 
 
 def people() -> list[tuple]:
@@ -257,7 +263,10 @@ def test_dry_run_counts_and_writes_nothing(kotoura, tmp_path):
     assert "新規: 6件" in output
     assert "世帯: 新規3件・変更0件" in output
     assert "何も書き込んでいません" in output
-    assert counts() == before
+    # Nothing is written but the audit entry of what the dry run told: which people it matched (none yet).
+    assert counts() == before | {"AuditEntry": before["AuditEntry"] + 1}
+    told = AuditEntry.objects.latest("id")
+    assert (told.action, told.records, told.changes) == (Action.SEARCH, {"person": []}, {})
     assert not User.objects.filter(username=SYSTEM_USERNAME).exists()
 
 
@@ -306,8 +315,10 @@ def test_new_people_belong_to_the_organisation_through_the_system_user(kotoura, 
     ]
     entry = AuditEntry.objects.get(action=Action.CREATE, person_id=imported.pk)
     assert entry.user == system
-    assert entry.changes["address"] == [None, TOKUMAN]
-    assert entry.changes["household"] == [None, "0000100"]
+    assert "address" in entry.changes["fields"] and TOKUMAN not in str(entry.changes)
+    assert values_of(entry)["address"] == [None, TOKUMAN]
+    assert values_of(entry)["household"] == [None, "0000100"]
+    assert entry.summary.startswith("住民記録取込で本人を登録") and "髙橋" not in entry.summary
     summary = AuditEntry.objects.filter(action=Action.CREATE, person_id=None).latest("id")
     assert summary.summary == "住民記録取込: 新規6件・更新0件・変更なし0件"
     assert summary.changes["file"] == "jumin.csv"
@@ -370,10 +381,11 @@ def test_reimport_updates_a_new_address_and_a_departure_only(kotoura, tmp_path):
         False,
     )
     moved = AuditEntry.objects.get(action=Action.UPDATE, person_id=person("0001000006").pk)
-    assert moved.changes == {"address": [YABASE, new_address]}
+    assert moved.changes == {"fields": ["address"]}
+    assert values_of(moved) == {"address": [YABASE, new_address]}
     assert moved.summary.startswith("住民記録取込で本人の記録を変更（転居 2025-04-01）")
     left = AuditEntry.objects.get(action=Action.UPDATE, person_id=departed.pk)
-    assert left.changes == {"is_registered_resident": [True, False], "lives_together": [True, False]}
+    assert values_of(left) == {"is_registered_resident": [True, False], "lives_together": [True, False]}
     assert Household.objects.get(resident_household_number="0000300").address == new_address
 
 
@@ -391,7 +403,8 @@ def test_a_person_who_moves_to_another_register_household_is_moved(kotoura, tmp_
         "同居人",
     )
     entry = AuditEntry.objects.get(action=Action.UPDATE, person_id=person("0001000005").pk)
-    assert entry.changes == {
+    assert entry.changes == {"fields": ["household", "relationship", "relationship_note"]}
+    assert values_of(entry) == {
         "household": ["0000200", "0000300"],
         "relationship": [Relationship.OTHER_RELATIVE, Relationship.UNRELATED],
         "relationship_note": ["甥", "同居人"],
@@ -471,7 +484,7 @@ def test_a_record_another_agency_holds_is_updated_without_widening_access(kotour
     )
     # The register's 性別 does not replace what the person told the caseworker, and the phone stays.
     assert (held.gender, held.gender_note, held.phone) == (Gender.OTHER, "本人の言葉", "0858-52-1111")
-    assert "性別は記録済みの「その他」のままにしました（住民記録では「女性」）" in output
+    assert "性別は記録済みの値のままにしました（住民記録では「女性」）" in output and "その他" not in output
     assert list(held.access_grants.values_list("organization__name", flat=True)) == ["琴浦町地域包括支援センター"]
     assert not person_list_for_user(user=personas.coordinator).filter(pk=held.pk).exists()
 

@@ -104,7 +104,7 @@ def test_a_batch_writes_one_entry_for_the_people_and_one_for_their_grants(person
         ),
         (
             [written_by_hand(), written_by_hand(resident_number="0000000001")],
-            ["2人目: この宛名番号は使用できません。同じ方の記録があれば、監督者に名寄せを相談してください。"],
+            ["2人目: この宛名番号では登録できません。住民記録の担当課に確認してください。"],
         ),
     ],
     ids=["bad rows", "a number twice", "a number in use"],
