@@ -98,9 +98,84 @@ class AccessDecision:
         return grounds_of(self.strongest)
 
     @property
-    def may_see_protected_address(self) -> bool:
-        # A protected (DV) address stays with the agency that registered the person.
+    def holds_own_record(self) -> bool:
+        """One of the user's organisations holds the person as its own record (配慮事項, the access history).
+
+        Not the rule for a protected (DV) location: that is ``location_visible`` below."""
         return any(g.basis == Basis.OWN_RECORD for g in self.grants)
+
+
+@dataclass(frozen=True)
+class LocationProtection:
+    """One protection over a person's location (DV, stalking): the organisation that registered it and the
+    staff it named. A person's location may fall under several: their own, and those of protected members
+    of a household whose address they share (derived by ``tsunagu.people.protection``)."""
+
+    protected_by_id: int | None
+    named_user_ids: frozenset[int] = frozenset()
+
+
+def _protector_grants(decision: AccessDecision, protection: LocationProtection) -> list[AccessGrant]:
+    return [g for g in decision.grants if g.organization_id == protection.protected_by_id]
+
+
+def location_visible(user: User, decision: AccessDecision, protections: Iterable[LocationProtection]) -> bool:
+    """May this user see this person's location (address, postal code, district, the household's address)?
+
+    Unprotected: whoever may see the person. Protected: only a casework member of the protecting
+    organisation while that organisation still holds a grant on the person (the decision's grants are the
+    user's casework organisations' active ones), or a member of staff it named — and under every protection
+    the location falls under. An own-record grant of any other agency is not enough: the promise is the
+    *protecting* agency's. A protection with no protector is shown to nobody (protect when in doubt).
+    """
+    if not decision.allowed:
+        return False
+    for protection in protections:
+        if protection.protected_by_id is None:
+            return False
+        if not _protector_grants(decision, protection) and user.pk not in protection.named_user_ids:
+            return False
+    return True
+
+
+def location_changeable(decision: AccessDecision, protections: Iterable[LocationProtection]) -> bool:
+    """May this user change the location and the protection itself? The protecting organisation only (on an
+    editing basis); named staff see, they do not change. Unprotected: whoever may edit the person — the
+    first to protect becomes the protector."""
+    if not decision.may_edit:
+        return False
+    return all(
+        any(g.basis in EDITING_BASES for g in _protector_grants(decision, protection)) for protection in protections
+    )
+
+
+@dataclass(frozen=True)
+class LocationDecision:
+    """What a user may do with one person's location: the answer of ``location_visible`` and
+    ``location_changeable`` over the protections it falls under (none: an ordinary address)."""
+
+    protections: tuple[LocationProtection, ...]
+    visible: bool
+    changeable: bool
+
+    @property
+    def protected(self) -> bool:
+        return bool(self.protections)
+
+    @property
+    def hidden(self) -> bool:
+        return not self.visible
+
+
+def decide_location(
+    user: User, decision: AccessDecision, protections: Iterable[LocationProtection]
+) -> LocationDecision:
+    found = tuple(protections)
+    return LocationDecision(
+        protections=found,
+        visible=location_visible(user, decision, found),
+        changeable=location_changeable(decision, found),
+    )
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from tsunagu.access import selectors as access
 from tsunagu.access.policy import casework_organization_ids
 from tsunagu.audit.models import Action
 from tsunagu.consultations.prints import consultation_intake_pdf
 from tsunagu.core.models import User
+from tsunagu.people.selectors import location_hidden_for_user
 from tsunagu.people.timeline_views import pdf_response
 from tsunagu.records.selectors import record_get_for_user
 
@@ -36,9 +36,8 @@ def consultation_print(request: HttpRequest, pk: int) -> HttpResponse:
         user=user, kind="consultation", pk=pk, request=request, action=Action.EXPORT,
         summary="相談受付・申込票を印刷（PDF）",
     ).record  # fmt: skip
-    show_protected_address = False
-    if consultation.person_id is not None:
-        decision = access.decide_for_user(user=user, person_id=consultation.person_id)
-        show_protected_address = decision.may_see_protected_address
-    pdf = consultation_intake_pdf(consultation, show_protected_address=show_protected_address)
+    # A protected (DV) location — the person's own or one inherited from their household — goes on paper
+    # only for the protecting agency and the staff it named, as on the pages.
+    hidden = consultation.person is not None and location_hidden_for_user(user=user, person=consultation.person)
+    pdf = consultation_intake_pdf(consultation, location_hidden=hidden)
     return pdf_response(pdf, f"consultation-{consultation.pk}.pdf")

@@ -47,7 +47,7 @@ CONSENT_AGREEMENT = "相談内容及び私に関する情報を、支援に必�
 CONSENT_STATEMENT = CONSENT_APPLICATION + CONSENT_AGREEMENT
 WITHOUT_CONSENT_NOTICE = "本人同意なし：支援会議（社会福祉法第106条の6）での検討に限り情報を共有します"
 MINIMAL_NOTICE = "同意なしのため最小限の情報のみ記載"
-PROTECTED_ADDRESS = "非開示（DV等・登録機関のみ）"
+PROTECTED_ADDRESS = "非開示（DV等）"
 # The eras the national form prints as boxes for 生年月日; an older era is written out beside them.
 BIRTH_ERAS = ("大正", "昭和", "平成", "令和")
 
@@ -90,7 +90,7 @@ def _age(person: Person, on: date) -> str:
     return f"{age_on(person.birth_date, on)}歳（受付日現在）"
 
 
-def _basic_information(consultation: Consultation, *, show_protected_address: bool) -> Table:
+def _basic_information(consultation: Consultation, *, location_hidden: bool) -> Table:
     person = consultation.person
     if consultation.is_anonymous or person is None:
         return labelled(
@@ -105,10 +105,7 @@ def _basic_information(consultation: Consultation, *, show_protected_address: bo
         # Without consent the form goes no further than the name: no address, phone or birth date.
         return labelled([("氏名", para(person.full_name, "name")), ("記載", para(MINIMAL_NOTICE, "label"))], "基本情報")
     received_on = local(consultation.received_at).date()
-    if person.address_protected and not show_protected_address:
-        address = PROTECTED_ADDRESS
-    else:
-        address = f"{postal(person.postal_code)}　{person.address}"
+    address = PROTECTED_ADDRESS if location_hidden else f"{postal(person.postal_code)}　{person.address}"
     phones = "　／　".join(p for p in (person.phone, person.phone2) if p)
     return labelled(
         [
@@ -254,12 +251,13 @@ def intake_title(consultation: Consultation) -> str:
 
 
 def consultation_intake_pdf(
-    consultation: Consultation, *, show_protected_address: bool = False, printed_at: datetime | None = None
+    consultation: Consultation, *, location_hidden: bool | None = None, printed_at: datetime | None = None
 ) -> bytes:
     """The 相談受付・申込票 of one consultation, A4 portrait, in the national form's order of sections.
 
-    ``show_protected_address`` is the access decision's ``may_see_protected_address``: a DV-protected
-    address is left off paper unless the printing agency is the one that registered the person.
+    ``location_hidden`` is the people selectors' ``location_hidden_for_user``: a protected (DV) location is
+    left off paper unless the printing user may see it (the protecting agency, the staff it named). Not
+    given (a print with no user behind it), a person's own protection hides it.
     """
     gap = Spacer(1, 1.8 * mm)
     with_consent = consultation.consent_variant == ConsentVariant.WITH_CONSENT and not consultation.is_anonymous
@@ -268,7 +266,14 @@ def consultation_intake_pdf(
         Spacer(1, 3 * mm),
         _reception(consultation),
         gap,
-        _basic_information(consultation, show_protected_address=show_protected_address),
+        _basic_information(
+            consultation,
+            location_hidden=(
+                location_hidden
+                if location_hidden is not None
+                else bool(consultation.person and consultation.person.address_protected)
+            ),
+        ),
         gap,
         _visitor(consultation),
         gap,

@@ -15,6 +15,7 @@ from tsunagu.access.policy import casework_organization_ids
 from tsunagu.consultations.defaults import issues_ensure
 from tsunagu.consultations.models import CaseNote, Consultation, ConsultationIssue, Referral, ReferralStatus
 from tsunagu.core.models import User
+from tsunagu.people.protection import possibly_protected
 from tsunagu.records.registry import kind
 from tsunagu.records.selectors import (
     AuditedRecords,
@@ -131,7 +132,7 @@ def consultation_list_for_user(
         qs = qs.filter(Exists(tagged))
     if filters.district:
         # A protected (DV) person's district is not to be found out by filtering either.
-        qs = qs.filter(person__district_id=filters.district, person__address_protected=False)
+        qs = qs.filter(person__district_id=filters.district).exclude(possibly_protected(through="person"))
     if filters.staff:
         qs = qs.filter(staff_id=filters.staff)
     zone = timezone.get_current_timezone()

@@ -23,6 +23,7 @@ from tsunagu.api.views import ApiView, if_match_version, with_etag
 from tsunagu.core.models import Membership, Organization, Role, User
 from tsunagu.people import selectors, services
 from tsunagu.people.forms import PersonForm, PersonSearchForm
+from tsunagu.people.protection import LOCATION_FIELDS
 from tsunagu.people.residents import ResidentImportError, import_residents
 from tsunagu.people.search import PersonQuery
 from tsunagu.records.selectors import TimelinePage, timeline_for_user
@@ -66,8 +67,9 @@ class PersonOutput(PersonSummaryOutput):
     postal_code = serializers.CharField(allow_null=True)
     address = serializers.CharField(allow_null=True)
     district = serializers.CharField(allow_null=True)
-    address_hidden = serializers.BooleanField(
-        help_text="DV等の支援措置: 住所・郵便番号・地区は登録機関だけに表示されます。"
+    location_hidden = serializers.BooleanField(
+        help_text="DV等の支援措置: 住所・郵便番号・地区は、非開示を登録した機関とその機関が指名した職員にだけ"
+        "表示されます（同じ住所の世帯員も同じ扱い）。それ以外の方には null です。"
     )
     phone = serializers.CharField()
     phone2 = serializers.CharField()
@@ -92,7 +94,7 @@ def person_output(view: selectors.PersonView) -> dict[str, Any]:
             "birth_date": person.birth_date, "gender": person.gender, "gender_note": person.gender_note,
             "postal_code": None if hidden else person.postal_code, "address": None if hidden else person.address,
             "district": None if hidden or person.district is None else person.district.name,
-            "address_hidden": hidden, "phone": person.phone, "phone2": person.phone2, "email": person.email,
+            "location_hidden": hidden, "phone": person.phone, "phone2": person.phone2, "email": person.email,
             "contact_notes": person.contact_notes, "care_notes": person.care_notes if view.care_notes_visible else None,
             "resident_number": person.resident_number, "is_registered_resident": person.is_registered_resident,
             "other_names": list(person.other_names.all()), "registered_by": person.registered_by.name,
@@ -154,7 +156,7 @@ class PersonUpdateInput(serializers.Serializer):
     is_registered_resident = serializers.BooleanField(required=False)
 
 
-LOCATING_FIELDS = ("postal_code", "address", "district")
+LOCATION_CHANGE_REFUSED = "この項目は、住所非開示（DV等）を登録した機関だけが変更できます。"
 
 
 class PersonDetailApi(ApiView):
@@ -175,11 +177,13 @@ class PersonDetailApi(ApiView):
         changes = PersonUpdateInput(data=request.data)
         changes.is_valid(raise_exception=True)
         values = changes.validated_data
-        hidden = [name for name in LOCATING_FIELDS if name in values] if view.location_hidden else []
-        if hidden or ("care_notes" in values and not view.care_notes_visible):
-            raise serializers.ValidationError(
-                {name: ["この項目は登録機関だけが変更できます。"] for name in hidden or ["care_notes"]}
-            )
+        # A protected location is changed by the protecting agency only; anyone else is told so rather than
+        # having the change dropped in silence (the service would keep the location as it is).
+        refused = [name for name in LOCATION_FIELDS if name in values] if not view.location.changeable else []
+        if "care_notes" in values and not view.care_notes_visible:
+            refused.append("care_notes")
+        if refused:
+            raise serializers.ValidationError({name: [LOCATION_CHANGE_REFUSED] for name in refused})
         # The page's form parses and normalises (kana, 和暦 or ISO dates, the district of this town): the
         # same rules for both doors.
         person = view.person
@@ -207,7 +211,11 @@ class MemberOutput(serializers.Serializer):
 class HouseholdOutput(serializers.Serializer):
     id = serializers.IntegerField()
     address = serializers.CharField(allow_null=True)
-    address_hidden = serializers.BooleanField()
+    postal_code = serializers.CharField(allow_null=True)
+    district = serializers.CharField(allow_null=True)
+    location_hidden = serializers.BooleanField(
+        help_text="世帯員の住所が非開示（DV等）で、その方の住所を閲覧できないとき true（住所・郵便番号・地区は null）"
+    )
     members = MemberOutput(many=True)
     hidden_member_count = serializers.IntegerField(help_text="閲覧権限のない世帯員の数（氏名は示しません）")
     version = serializers.IntegerField()
@@ -218,10 +226,12 @@ class HouseholdDetailApi(ApiView):
     @extend_schema(summary="世帯", operation_id="household_retrieve", responses=HouseholdOutput)
     def get(self, request: Request, pk: int) -> Response:
         view = selectors.household_get_for_user(user=casework_user(request), pk=pk, request=request._request)
-        household = view.household
+        household, hidden = view.household, view.location_hidden
         data = HouseholdOutput({
-            "id": household.pk, "address": None if view.address_hidden else household.address,
-            "address_hidden": view.address_hidden, "hidden_member_count": view.hidden_member_count,
+            "id": household.pk, "address": None if hidden else household.address,
+            "postal_code": None if hidden else household.postal_code,
+            "district": None if hidden or household.district is None else household.district.name,
+            "location_hidden": hidden, "hidden_member_count": view.hidden_member_count,
             "members": [
                 {"person": m.member.person, "relationship": m.member.relationship,
                  "lives_together": m.member.lives_together, "is_key_person": m.member.is_key_person}

@@ -7,13 +7,13 @@ itself disclose that the person is being supported there.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from tsunagu.core.japanese.kana import kana_search_key, normalize_kana_input
 from tsunagu.people.models import Person
+from tsunagu.people.protection import address_key, possibly_protected
 from tsunagu.people.search import phone_key
 from tsunagu.people.services import PersonInput
 
@@ -27,7 +27,7 @@ class Candidate:
 
 
 def _address_key(address: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", address).split()).replace("丁目", "-").replace("番地", "-")
+    return address_key(address).replace("丁目", "-").replace("番地", "-")
 
 
 def likely_duplicates(*, visible: QuerySet[Person], data: PersonInput) -> list[Candidate]:
@@ -50,8 +50,9 @@ def likely_duplicates(*, visible: QuerySet[Person], data: PersonInput) -> list[C
     family_key = kana_search_key(family_kana)
     address = _address_key(data.address)
     if family_key and address:
-        # Never against a protected (DV) address: a guessed address must not be confirmed.
-        candidates = visible.filter(family_kana_key=family_key, address_protected=False).exclude(address="")
+        # Never against a protected (DV) location, nor a household member's who may share it: a guessed
+        # address must not be confirmed, to the protecting agency's own staff neither (they know it).
+        candidates = visible.filter(family_kana_key=family_key).exclude(possibly_protected()).exclude(address="")
         for person in candidates[: LIMIT * 5]:
             other = _address_key(person.address)
             if other and (other.startswith(address) or address.startswith(other)):

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.access.policy import CASEWORK_ROLES
 from tsunagu.core.japanese.forms import KanaField, WarekiDateField
-from tsunagu.core.models import District, User
+from tsunagu.core.models import District, Membership, User
 from tsunagu.core.versioning import VersionedForm
 from tsunagu.people.models import Gender, NameKind, Relationship
 from tsunagu.people.services import PersonInput
@@ -69,6 +71,34 @@ class PersonNameForm(forms.Form):
     given_name = forms.CharField(label=_("名"), max_length=50, required=False)
     family_name_kana = KanaField(label=_("氏（フリガナ）"), max_length=100)
     given_name_kana = KanaField(label=_("名（フリガナ）"), max_length=100, required=False)
+
+
+class _StaffChoiceField(forms.ModelChoiceField):
+    """A member of staff by id; an id no database column could hold is an invalid choice, not an error."""
+
+    def to_python(self, value: Any) -> Any:
+        text = str(value)
+        if value not in self.empty_values and not (text.isascii() and text.isdigit() and len(text) < 12):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class AddressViewerForm(forms.Form):
+    """Naming a member of staff of the town who may see a protected (DV) location."""
+
+    user = _StaffChoiceField(label=_("閲覧を認める職員"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("理由"), max_length=200)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        casework = Membership.objects.filter(user_id=OuterRef("pk"), role__in=CASEWORK_ROLES)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            User.objects.filter(municipality_id=user.municipality_id, is_active=True)
+            .filter(Exists(casework))
+            .order_by("display_name", "username")
+        )
 
 
 class MergeForm(forms.Form):

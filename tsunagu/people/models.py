@@ -54,8 +54,18 @@ class Person(VersionedModel):
     contact_notes = models.TextField(_("連絡上の注意"), blank=True)
     resident_number = models.CharField(_("宛名番号"), max_length=20, blank=True)
     is_registered_resident = models.BooleanField(_("住民登録あり"), default=False)
-    # 要配慮: e.g. DV — the address must never be disclosed to anyone outside the registering agency.
+    # 要配慮: e.g. DV — the location (address, postal code, district) is shown only to the agency that
+    # registered the protection and the staff it names (``AddressViewer``; docs/dv-protection.md).
     address_protected = models.BooleanField(_("住所非開示（DV等）"), default=False)
+    address_protected_by = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("住所非開示を登録した機関"),
+    )  # fmt: skip
+    address_protected_at = models.DateTimeField(_("住所非開示の登録日時"), null=True, blank=True)
+    address_protected_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("住所非開示を登録した職員"),
+    )  # fmt: skip
     care_notes = models.TextField(_("配慮事項"), blank=True)
     registered_by = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("登録機関")
@@ -91,6 +101,11 @@ class Person(VersionedModel):
                 condition=~models.Q(resident_number="") & models.Q(merged_into__isnull=True),
                 name="person_unique_resident_number",
             ),
+            # A protection nobody registered could be lifted, or read, by nobody in particular.
+            models.CheckConstraint(
+                condition=models.Q(address_protected=False) | models.Q(address_protected_by__isnull=False),
+                name="person_protection_has_protector",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -103,6 +118,45 @@ class Person(VersionedModel):
     @property
     def full_name_kana(self) -> str:
         return f"{self.family_name_kana}　{self.given_name_kana}".strip("　")
+
+
+class AddressViewer(models.Model):
+    """A member of staff the protecting agency names as allowed to see a protected (DV) location.
+
+    Named by a supervisor of the protecting agency (``organization``) on the person's page; the naming
+    lapses when it is revoked, and with the protection itself (turned off, or registered anew by another
+    agency). It opens the location only: the person's record is still read on a grant of the viewer's own
+    organisation.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="address_viewers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("閲覧を認める職員")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("指名した機関")
+    )
+    reason = models.CharField(_("理由"), max_length=200)
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    named_at = models.DateTimeField(_("指名日時"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("非開示住所の閲覧を認めた職員")
+        verbose_name_plural = _("非開示住所の閲覧を認めた職員")
+        ordering = ["named_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "user"], condition=models.Q(revoked_at__isnull=True), name="address_viewer_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.person_id}"
 
 
 class NameKind(models.TextChoices):

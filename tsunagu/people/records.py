@@ -9,6 +9,9 @@ def register() -> None:
         Route("people:person-detail", "person"),
         Route("people:person-edit", "person", needs="edit"),
         Route("people:person-name-add", "person", needs="edit", method="POST"),
+        # Any reader gets the page back with a refusal unless they supervise the protecting agency.
+        Route("people:person-address-viewer-add", "person", method="POST"),
+        Route("people:person-address-viewer-revoke", "person", method="POST"),
         Route("people:household-create", "person", needs="edit"),
         Route("people:person-merge", "person", needs="supervise"),
         Route("people:person-timeline", "person"),

@@ -16,13 +16,21 @@ from django.http import Http404, HttpRequest
 
 from tsunagu.access.disclosure import Shown, disclosure_audit, shown_audit
 from tsunagu.access.models import Basis
-from tsunagu.access.policy import BASIS_PRIORITY, AccessDecision, decide, decisions_for, visible_person
+from tsunagu.access.policy import (
+    BASIS_PRIORITY,
+    AccessDecision,
+    LocationDecision,
+    decide,
+    decisions_for,
+    visible_person,
+)
 from tsunagu.access.services import AccessError, acting_organization
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.core.models import User
 from tsunagu.people.duplicates import Candidate, likely_duplicates
-from tsunagu.people.models import Household, HouseholdMember, Person, PersonMerge, PersonName
+from tsunagu.people.models import AddressViewer, Household, HouseholdMember, Person, PersonMerge, PersonName
+from tsunagu.people.protection import location_for, locations_for
 from tsunagu.people.search import PersonConditions, PersonQuery, person_conditions
 from tsunagu.people.services import PersonInput
 
@@ -45,15 +53,21 @@ def person_list_for_user(*, user: User) -> QuerySet[Person]:
 class PersonView:
     person: Person
     decision: AccessDecision
+    # The person's location as this user may see it (tsunagu.people.protection).
+    location: LocationDecision
 
     @property
     def location_hidden(self) -> bool:
-        """A protected (DV) address, postal code and district are shown to the registering agency only."""
-        return self.person.address_protected and not self.decision.may_see_protected_address
+        """A protected (DV) address, postal code and district — the person's own protection or one
+        inherited from a household member — are shown to the protecting agency and its named staff only."""
+        return self.location.hidden
 
     @property
     def care_notes_visible(self) -> bool:
-        return self.decision.may_see_protected_address
+        # A protected person's 配慮事項 give the reason (and often the refuge): they go with the location.
+        if self.person.address_protected:
+            return self.location.visible
+        return self.decision.holds_own_record
 
 
 def person_check_for_user(*, user: User, pk: int, editing: bool = False) -> PersonView:
@@ -65,7 +79,7 @@ def person_check_for_user(*, user: User, pk: int, editing: bool = False) -> Pers
     """
     person = (
         _person_base(user)
-        .select_related("district", "registered_by")
+        .select_related("district", "registered_by", "address_protected_by")
         .prefetch_related("other_names")
         .filter(pk=pk)
         .first()
@@ -75,7 +89,13 @@ def person_check_for_user(*, user: User, pk: int, editing: bool = False) -> Pers
     decision = decide(user, person.pk)
     if not decision.allowed or (editing and not decision.may_edit):
         raise Http404
-    return PersonView(person=person, decision=decision)
+    return PersonView(person=person, decision=decision, location=location_for(user, person, decision))
+
+
+def location_hidden_for_user(*, user: User, person: Person) -> bool:
+    """Whether a person's location (their own protection or an inherited one) is to be kept from this user:
+    for a print or export of a record about a person the caller already read through the access core."""
+    return location_for(user, person, decide(user, person.pk)).hidden
 
 
 def person_get_for_user(
@@ -110,9 +130,13 @@ class PersonSearchResults:
         self._user, self._terms, self._request = user, terms, request
 
     def _shown(self, people: list[Person]) -> list[Person]:
-        """Audit what is about to be shown: the search terms and the people, with the grounds for each."""
+        """Audit what is about to be shown: the search terms and the people, with the grounds for each.
+
+        Each person carries ``location_hidden`` for the list's district column (``protection``)."""
         if self._user is not None:
             decisions = decisions_for(self._user, [p.pk for p in people])
+            for person, location in zip(people, locations_for(self._user, people, decisions).values(), strict=True):
+                person.location_hidden = location.hidden  # type: ignore[attr-defined]
             shown_audit(
                 user=self._user, action=Action.SEARCH, summary="本人の検索", terms=self._terms, request=self._request,
                 shown=[Shown("person", p.pk, p.pk, decisions[p.pk].grounds) for p in people if decisions[p.pk].allowed],
@@ -184,9 +208,9 @@ class HouseholdView:
     visible_members: list[MemberView]
     hidden_member_count: int
     decision: AccessDecision
-    # True when a member's address is protected (DV) and the user may not see it: the household's
-    # address would give it away.
-    address_hidden: bool = False
+    # True when a member's location is protected (DV, their own or inherited) and the user may not see
+    # it: the household's address, postal code and district would give it away.
+    location_hidden: bool = False
 
 
 def household_check_for_user(*, user: User, pk: int, editing: bool = False) -> HouseholdView:
@@ -210,15 +234,14 @@ def household_check_for_user(*, user: User, pk: int, editing: bool = False) -> H
     strongest = min((v.decision for v in visible), key=lambda d: BASIS_PRIORITY.index(Basis(d.strongest.basis)))
     if editing and not any(v.decision.may_edit for v in visible):
         raise Http404
-    address_hidden = any(
-        m.person.address_protected and not decisions[m.person_id].may_see_protected_address for m in members
-    )
+    # Every member counts, those the user cannot see too: their location is not the user's to see.
+    locations = locations_for(user, [m.person for m in members], decisions)
     return HouseholdView(
         household=household,
         visible_members=visible,
         hidden_member_count=len(members) - len(visible),
         decision=strongest,
-        address_hidden=address_hidden,
+        location_hidden=any(location.protected and location.hidden for location in locations.values()),
     )
 
 
@@ -238,6 +261,18 @@ def households_of_person(*, user: User, person: Person) -> list[HouseholdMember]
     # The household's address is not shown here; its page is read (and audited) on its own.
     """The households a (visible) person belongs to, for the person page."""
     return list(HouseholdMember.objects.filter(person=person).select_related("household").order_by("household_id"))
+
+
+def address_viewers_of(*, view: PersonView) -> list[AddressViewer] | None:
+    """The staff named to see a protected location, for the protecting agency's page (None for anyone else,
+    who is not told whom the agency trusts)."""
+    person = view.person
+    if not (person.address_protected and view.location.changeable):
+        return None
+    viewers = AddressViewer.objects.filter(
+        person=person, organization=person.address_protected_by, revoked_at__isnull=True
+    )
+    return list(viewers.select_related("user", "named_by"))
 
 
 def merges_into_person(*, person: Person) -> QuerySet[PersonMerge]:

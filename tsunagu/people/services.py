@@ -31,6 +31,7 @@ from tsunagu.core.models import District, Organization, User
 from tsunagu.core.transitions import locked
 from tsunagu.core.versioning import bump_version, save_if_version
 from tsunagu.people.models import (
+    AddressViewer,
     Gender,
     Household,
     HouseholdMember,
@@ -39,6 +40,7 @@ from tsunagu.people.models import (
     PersonName,
     Relationship,
 )
+from tsunagu.people.protection import LOCATION_FIELDS, location_for
 from tsunagu.people.search import phone_key
 
 
@@ -128,23 +130,36 @@ def _derive_keys(person: Person, search_key: Callable[[str], str] = kana_search_
     person.phone2_key = phone_key(person.phone2)
 
 
-# What a user outside the registering agency neither sees nor changes on a person whose address is protected.
-SHOWN_TO_REGISTERING_AGENCY = ("postal_code", "address", "district", "address_protected", "care_notes")
+# What a user outside the protecting agency neither sees nor changes on a person whose location is
+# protected (their own protection: with its reason, the 配慮事項; an inherited one: the location).
+SHOWN_TO_PROTECTING_AGENCY = (*LOCATION_FIELDS, "address_protected", "care_notes")
+KEPT_FROM_OTHERS_INHERITED = (*LOCATION_FIELDS, "address_protected")
 # Kept by ``_apply`` from the fields a form edits.
 DERIVED_FIELDS = ("kana_key", "family_kana_key", "phone_key", "phone2_key")
 
 
-# A protected (DV) address must not travel into the audit log either, where auditors read it: the log
+# A protected (DV) location must not travel into the audit log either, where auditors read it: the log
 # keeps that these fields changed, not their values.
-PROTECTED_FIELDS = ("postal_code", "address", "district", "care_notes")
+PROTECTED_FIELDS = (*LOCATION_FIELDS, "care_notes")
 
 
-def _for_audit(changes: dict[str, list[Any]], *, protected: bool) -> dict[str, list[Any]]:
+def mask_location(changes: dict[str, list[Any]], *, protected: bool) -> dict[str, list[Any]]:
+    """``changes`` for an audit entry: a protected location's values (and its reason) masked, the fact kept."""
     if not protected:
         return changes
     return {
         name: ["（非開示）", "（非開示）"] if name in PROTECTED_FIELDS else values for name, values in changes.items()
     }
+
+
+def _protect(person: Person, *, organization: Organization, by: User) -> None:
+    """Record who registered the protection: that agency alone sees and changes the location from now on."""
+    person.address_protected_by, person.address_protected_at, person.address_protected_by_user = (
+        organization, timezone.now(), by
+    )  # fmt: skip
+
+
+PROTECTION_FIELDS = ("address_protected_by", "address_protected_at", "address_protected_by_user")
 
 
 # A 宛名番号 already in use — by a record the user sees or by one they do not — is refused with the same
@@ -208,6 +223,8 @@ def _person_create(
 ) -> Person:
     person = Person(municipality_id=user.municipality_id, registered_by=organization, created_by=user)
     _apply(person, values)
+    if person.address_protected:
+        _protect(person, organization=organization, by=user)
     person.save()
     audit_record(
         user=user,
@@ -216,7 +233,7 @@ def _person_create(
         obj=person,
         person_id=person.pk,
         summary="本人を登録",  # no name: auditors read the log, not the case
-        changes=_for_audit(
+        changes=mask_location(
             changes_between({}, {k: v for k, v in values.items() if v not in ("", None, False)}),
             protected=person.address_protected,
         ),
@@ -292,6 +309,8 @@ def persons_register_bulk(
             first_with[number] = position
         problems += [f"{position}人目: {message}" for messages in errors.values() for message in messages]
         person = Person(municipality_id=municipality_id, registered_by=organization, created_by=created_by, **values)
+        if person.address_protected:
+            _protect(person, organization=organization, by=created_by)
         _derive_keys(person, search_key)
         persons.append(person)
     for number in sorted(_resident_numbers_taken(municipality_id, list(first_with)), key=first_with.__getitem__):
@@ -376,15 +395,23 @@ def _person_update(
     """Change a person's details. Needs the organisation's own record or a consent (not a meeting, not an
     emergency), which this function looks up itself; ``PeopleError`` otherwise.
 
+    A protected (DV) location — the person's own protection or one inherited from a household member —
+    and the protection itself are changed by the protecting agency only (``location_changeable``): from
+    anyone else those fields are kept as they are, whatever was submitted, since they were never shown.
+    The first to protect an unprotected person becomes the protector (the organisation of their editing
+    grant); lifting the protection ends the staff it had named. The audit entry names the location fields
+    that changed, never their values, for as long as the location is or was protected.
+
     ``expected_version`` is the version the user's form started from: if somebody saved the person since,
     nothing is written and ``EditConflict`` is raised (``person`` is then the record as it now is), naming
-    who changed what — never a protected address this user may not see.
+    who changed what — never a protected location this user may not see.
     """
     decision = _edit_decision(user, person.pk)
+    location = location_for(user, person, decision)
     values = _normalised(data)
-    if person.address_protected and not decision.may_see_protected_address:
-        # Fields this user was never shown cannot be changed by them either.
-        for name in SHOWN_TO_REGISTERING_AGENCY:
+    if not location.changeable:
+        # Fields this user was never shown (or may only look at) cannot be changed by them either.
+        for name in SHOWN_TO_PROTECTING_AGENCY if person.address_protected else KEPT_FROM_OTHERS_INHERITED:
             values[name] = getattr(person, name)
     errors = _person_errors(values, person.municipality_id)
     if number_refused:
@@ -396,12 +423,25 @@ def _person_update(
     changes = changes_between(before, values)
     if not changes:
         return person
-    if not save_if_version(person, expected_version=expected_version, fields=[*values, *DERIVED_FIELDS]):
-        person.refresh_from_db()
-        protected = person.address_protected and not decision.may_see_protected_address
-        hidden = SHOWN_TO_REGISTERING_AGENCY if protected else ()
-        raise edit_conflict(record=person, since_version=expected_version, fields=values, hidden=hidden)
     grant = decision.strongest
+    protection_fields: list[str] = []
+    if values["address_protected"] != before["address_protected"]:
+        protection_fields = list(PROTECTION_FIELDS)
+        if values["address_protected"]:
+            _protect(person, organization=grant.organization, by=user)
+        else:
+            person.address_protected_by = person.address_protected_at = person.address_protected_by_user = None
+    saved = save_if_version(
+        person, expected_version=expected_version, fields=[*values, *DERIVED_FIELDS, *protection_fields]
+    )
+    if not saved:
+        person.refresh_from_db()
+        hidden = SHOWN_TO_PROTECTING_AGENCY if location.hidden else ()
+        raise edit_conflict(record=person, since_version=expected_version, fields=values, hidden=hidden)
+    if protection_fields and not values["address_protected"]:
+        AddressViewer.objects.filter(person=person, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=user
+        )
     audit_record(
         user=user,
         organization=grant.organization,
@@ -409,7 +449,7 @@ def _person_update(
         obj=person,
         person_id=person.pk,
         summary=f"本人の記録を変更: {', '.join(changes)}"[:300],
-        changes=_for_audit(changes, protected=person.address_protected or before["address_protected"]),
+        changes=mask_location(changes, protected=location.protected or person.address_protected),
         basis=grant.basis,
         basis_source=grant.source,
         request=request,

@@ -14,8 +14,9 @@ from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors, page_of
 from tsunagu.core.versioning import EditConflict
-from tsunagu.people import consent_documents, merge, selectors, services
+from tsunagu.people import address_viewers, consent_documents, merge, selectors, services
 from tsunagu.people.forms import (
+    AddressViewerForm,
     HouseholdForm,
     HouseholdMemberForm,
     MergeForm,
@@ -27,6 +28,7 @@ from tsunagu.people.forms import (
 )
 from tsunagu.people.models import NameKind, Relationship
 from tsunagu.people.search import PersonQuery
+from tsunagu.people.services import KEPT_FROM_OTHERS_INHERITED, SHOWN_TO_PROTECTING_AGENCY
 from tsunagu.records.selectors import panels_for_user
 
 PAGE_SIZE = 50
@@ -101,16 +103,23 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.person_get_for_user(user=user, pk=pk, request=request)
     person = view.person
     consents = list(access.consents_of_person(person_id=person.pk))
+    viewers = selectors.address_viewers_of(view=view)
+    may_name_viewers = viewers is not None and address_viewers.may_name_viewers(user=user, person=person)
     return render(
         request,
         "people/person_detail.html",
         {
             "person": person,
             "decision": view.decision,
+            "location": view.location,
+            "care_notes_visible": view.care_notes_visible,
+            "address_viewers": viewers,
+            "may_name_viewers": may_name_viewers,
+            "viewer_form": AddressViewerForm(user=user) if may_name_viewers else None,
             "memberships": selectors.households_of_person(user=user, person=person),
             "consents": consents,
             "readable_documents": consent_documents.readable_consent_documents(view=view, consents=consents),
-            "grants": access.grants_of_person(person_id=person.pk) if view.decision.may_see_protected_address else None,
+            "grants": access.grants_of_person(person_id=person.pk) if view.decision.holds_own_record else None,
             "name_form": PersonNameForm(),
             "merges": selectors.merges_into_person(person=person),
             "is_supervisor": access.is_supervisor(user=user),
@@ -130,7 +139,12 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     view = selectors.person_get_for_user(user=user, pk=pk, request=request, editing=True)
     person = view.person
-    initial = {name: getattr(person, name) for name in PersonForm.base_fields} | {"version": person.version}
+    # A location this user may not change is not put into the form at all (nor is its reason).
+    kept: tuple[str, ...] = ()
+    if not view.location.changeable:
+        kept = SHOWN_TO_PROTECTING_AGENCY if person.address_protected else KEPT_FROM_OTHERS_INHERITED
+    initial = {name: getattr(person, name) for name in PersonForm.base_fields if name not in kept}
+    initial["version"] = person.version
     form = PersonEditForm(request.POST or None, user=user, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -150,7 +164,13 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "people/person_form.html",
-        {"form": form, "person": person, "decision": view.decision, "today": timezone.localdate()},
+        {
+            "form": form,
+            "person": person,
+            "decision": view.decision,
+            "location": view.location,
+            "today": timezone.localdate(),
+        },
         status=status,
     )
 
@@ -177,6 +197,44 @@ def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("people:person-detail", pk=pk)
 
 
+@require_POST
+def person_address_viewer_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supervisor of the protecting agency names a member of staff who may see the protected location."""
+    user = _user(request)
+    view = selectors.person_check_for_user(user=user, pk=pk)
+    form = AddressViewerForm(request.POST, user=user)
+    if not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, "指名できません: " + " ".join(problems))
+        return redirect("people:person-detail", pk=pk)
+    try:
+        named = address_viewers.address_viewer_add(
+            user=user, person=view.person, viewer=form.cleaned_data["user"], reason=form.cleaned_data["reason"],
+            request=request,
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{named.user.display_name or named.user.username}さんを指名しました。")
+    return redirect("people:person-detail", pk=pk)
+
+
+@require_POST
+def person_address_viewer_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    view = selectors.person_check_for_user(user=user, pk=pk)
+    viewer_id = request.POST.get("viewer", "")
+    try:
+        if not (viewer_id.isascii() and viewer_id.isdigit() and len(viewer_id) < 12):
+            raise ValidationError("指名が見つかりません（すでに取り消されています）。")
+        address_viewers.address_viewer_revoke(user=user, person=view.person, viewer_id=int(viewer_id), request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "指名を取り消しました。")
+    return redirect("people:person-detail", pk=pk)
+
+
 @require_http_methods(["GET", "POST"])
 def household_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new household, starting from a person the user may see."""
@@ -191,8 +249,9 @@ def household_create(request: HttpRequest, pk: int) -> HttpResponse:
                 members=[
                     services.MemberInput(person=person, relationship=Relationship(form.cleaned_data["relationship"]))
                 ],
-                address="" if person.address_protected else person.address,
-                postal_code="" if person.address_protected else person.postal_code,
+                # Stored as the person's; a protected location stays hidden on the household's page too.
+                address=person.address,
+                postal_code=person.postal_code,
                 district=person.district,
                 resident_household_number=form.cleaned_data["resident_household_number"],
                 notes=form.cleaned_data["notes"],
@@ -299,7 +358,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
             family_name=person.family_name, family_name_kana=person.family_name_kana,
             given_name_kana=person.given_name_kana, birth_date=person.birth_date, phone=person.phone,
             phone2=person.phone2, resident_number=person.resident_number,
-            address=person.address if kept.decision.may_see_protected_address else "",
+            address=person.address if kept.location.visible else "",
         )  # fmt: skip
         candidates = selectors.duplicates_for_user(user=user, data=data, exclude_pk=pk, request=request)
     return render(

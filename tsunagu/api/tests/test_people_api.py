@@ -49,7 +49,7 @@ def test_a_token_reads_a_person_and_the_read_is_audited_with_its_basis(client, p
     body = response.json()
     assert body["id"] == shared_person.pk and body["family_name"] == "琴浦"
     # Another agency reads on the consent, so the protected address stays hidden, as on the page.
-    assert (body["address"], body["postal_code"], body["address_hidden"]) == (None, None, True)
+    assert (body["address"], body["postal_code"], body["location_hidden"]) == (None, None, True)
     assert body["access"]["basis"] == "consent" and body["access"]["source"].startswith("consent:")
     assert response["ETag"] == f'"{body["version"]}"'
     entry = AuditEntry.objects.filter(action=Action.READ, person_id=shared_person.pk).latest("id")

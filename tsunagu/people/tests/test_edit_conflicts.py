@@ -40,7 +40,7 @@ def form_data(client, url: str) -> dict[str, object]:
     """The edit form as the browser would post it untouched (hidden version included)."""
     form = client.get(url).context["form"]
     data = {k: v for k, v in form.initial.items() if v not in (None, False)}
-    data["district"] = form.initial["district"] or ""
+    data["district"] = form.initial.get("district") or ""
     return data
 
 

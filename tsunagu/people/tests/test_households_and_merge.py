@@ -97,7 +97,7 @@ def test_a_protected_address_stays_with_the_registering_agency(client, personas)
     url = reverse("people:person-detail", args=[person.pk])
     client.force_login(personas.caseworker_b)
     other = client.get(url).content.decode()
-    assert "徳万" not in other and "非開示（登録機関のみ閲覧できます）" in other
+    assert "徳万" not in other and "非開示（非開示を登録した機関と、その機関が指名した職員だけが閲覧できます）" in other
     assert "DV被害" not in other
     client.force_login(personas.caseworker_a)
     assert "徳万" in client.get(url).content.decode()
@@ -199,7 +199,7 @@ def test_a_protected_members_address_is_not_given_away_by_the_household_or_the_l
         organizations=[Organization.objects.get(name="相談支援センターサポートりんくす")]))  # fmt: skip
     client.force_login(personas.caseworker_b)
     page = client.get(reverse("people:household-detail", args=[household.pk])).content.decode()
-    assert "徳万" not in page and "非開示（登録機関のみ閲覧できます）" in page
+    assert "徳万" not in page and "非開示（非開示を登録した機関と、その機関が指名した職員だけが閲覧できます）" in page
     created = AuditEntry.objects.get(action=Action.CREATE, person_id=mother.pk, model="people.person")
     assert "徳万" not in str(created.changes) and "DV被害" not in str(created.changes)
     assert "address" in created.changes["fields"] and "care_notes" in created.changes["fields"]
