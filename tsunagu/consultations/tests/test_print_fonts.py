@@ -7,6 +7,7 @@ who may print it, and read back with pypdf: every font of every page must carry 
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -41,8 +42,9 @@ def fonts_of(pdf: bytes) -> list[tuple[str, bool]]:
     """(base font name, embedded?) for every font on every page, through Type0 descendants."""
     found = []
     for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
+        resources: Any = page["/Resources"]
+        for reference in resources["/Font"].values():
+            font = reference.get_object()
             descendants = font.get("/DescendantFonts")
             leaf = descendants[0].get_object() if descendants else font
             descriptor = leaf.get("/FontDescriptor")
