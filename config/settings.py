@@ -185,6 +185,12 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # No start-up banner on every manage.py command.
 AXES_VERBOSE = False
 
+# --- The deployment's own auditors ---------------------------------------------------------------
+# Entries that belong to no town (a failed login with a username no account has) are read by these
+# usernames, auditors of their own town besides, on the audit log page (docs/accounts.md). Set by the
+# operator, so that no administrator can give the view to anyone.
+TSUNAGU_DEPLOYMENT_AUDITORS = env_list("TSUNAGU_DEPLOYMENT_AUDITORS", [])
+
 # --- Two-factor authentication (django-otp, TOTP) ---------------------------------------------------
 # Which roles need it is set per municipality (Municipality.two_factor_roles, `require_two_factor`).
 # The name the authenticator app shows next to the username.

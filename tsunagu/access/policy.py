@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tsunagu.access.models import AccessGrant, Basis, Consent
-from tsunagu.core.models import Membership, Organization, Role, User
-
-CASEWORK_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR})
+from tsunagu.core.models import CASEWORK_ROLES, Membership, Organization, User
 
 # When several grants let a user in, the audit entry names the strongest: the organisation's own
 # record first, an emergency last.
@@ -33,14 +31,18 @@ EDITING_BASES = frozenset({Basis.OWN_RECORD, Basis.CONSENT})
 
 
 def casework_memberships(user: User) -> list[Membership]:
-    """The user's casework memberships, computed once per user object (i.e. once per request)."""
+    """The user's casework memberships in effect, computed once per user object (i.e. once per request).
+
+    The one place a membership becomes access to personal data: one still waiting for a supervisor's
+    confirmation (``confirmed_at`` empty, docs/accounts.md) gives nothing.
+    """
     cached: list[Membership] | None = getattr(user, "_casework_memberships", None)
     if cached is None:
         cached = [
             m
-            for m in Membership.objects.filter(user=user, municipality_id=user.municipality_id).select_related(
-                "organization"
-            )
+            for m in Membership.objects.confirmed()
+            .filter(user=user, municipality_id=user.municipality_id)
+            .select_related("organization")
             if m.role in CASEWORK_ROLES
         ]
         user._casework_memberships = cached  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""Audited writes about staff accounts: two-factor devices and the roles that must use them.
+"""Audited writes about staff accounts: two-factor devices and the roles that must use them, and the
+confirmation of a casework role granted on the administration pages.
 
 Here rather than in core because each one writes an audit entry, and core is below audit.
 """
@@ -16,9 +17,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tsunagu.accounts.selectors import confirmers_for_municipality
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
-from tsunagu.core.models import Municipality, Role, User
+from tsunagu.core.models import CASEWORK_ROLES, Membership, Municipality, Role, User
 
 
 @transaction.atomic
@@ -148,3 +150,99 @@ def two_factor_reset(*, user: User, by: str) -> int:
         summary=f"{user.get_username()} の二要素認証の端末を削除（{count}台）",
     )
     return count
+
+
+# --- Casework roles take effect once confirmed (docs/accounts.md) ---------------------------------
+def membership_set_by_administrator(
+    *, membership: Membership, administrator: User, before: tuple[int, str, bool] | None
+) -> None:
+    """Fill in who asked and whether ``membership`` waits for confirmation, before an administrator's save.
+
+    ``before`` is the row's (organisation id, role, confirmed) before the edit, None for a new row. A
+    casework role waits for a supervisor's confirmation (``membership_confirm``); so does a row moved to
+    another organisation or to a stronger casework role. Other roles open no personal data and are in
+    effect at once, as is a step down to 相談員 at the same organisation: giving less needs nobody's
+    confirmation. Does not save: the administration page's formset does, in its transaction.
+    """
+    now = timezone.now()
+    if before is not None:
+        organization_id, role, confirmed = before
+        if (organization_id, role) == (membership.organization_id, membership.role):
+            return
+        if (
+            confirmed
+            and organization_id == membership.organization_id
+            and role in CASEWORK_ROLES
+            and membership.role == Role.CASEWORKER
+        ):
+            return  # a demotion within the organisation: in effect at once, as confirmed before
+    membership.municipality_id = administrator.municipality_id
+    membership.requested_by = administrator
+    membership.requested_at = now
+    if membership.role in CASEWORK_ROLES:
+        membership.confirmed_at, membership.confirmed_by, membership.confirmed_by_name = None, None, ""
+    else:
+        membership.confirmed_at = now
+        membership.confirmed_by = administrator
+        membership.confirmed_by_name = administrator.get_username()
+
+
+def _pending_for(user: User, membership_id: int) -> Membership:
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "organization")
+        .filter(pk=membership_id, municipality_id=user.municipality_id)
+        .first()
+    )
+    if membership is None or not membership.is_pending:
+        raise ValidationError("この申請はすでに処理されたか、取り消されています。")
+    confirmers = confirmers_for_municipality(municipality_id=user.municipality_id)
+    if not user.is_active or not confirmers.may_confirm(user=user, membership=membership):
+        raise ValidationError("この役割を確認する権限がありません。")
+    return membership
+
+
+def _described(membership: Membership) -> str:
+    return f"{membership.user.get_username()} / {membership.organization.name} / {membership.get_role_display()}"
+
+
+@transaction.atomic
+def membership_confirm(*, user: User, membership_id: int, request: HttpRequest | None = None) -> Membership:
+    """Confirm a casework role waiting at an organisation; from now on it opens that organisation's records.
+
+    Only for someone ``Confirmers`` names (a supervisor of the organisation, else of its division, else a
+    second administrator), never the person it is for nor the one who asked. Raises ValidationError in
+    Japanese otherwise, or when the request was already answered or withdrawn. Audited.
+    """
+    membership = _pending_for(user, membership_id)
+    membership.confirmed_at = timezone.now()
+    membership.confirmed_by = user
+    membership.confirmed_by_name = user.get_username()
+    membership.save(update_fields=["confirmed_at", "confirmed_by", "confirmed_by_name"])
+    audit_record(
+        user=user,
+        action=Action.UPDATE,
+        obj=membership,
+        summary=f"役割の確認: {_described(membership)}",
+        changes={"confirmed_at": [None, membership.confirmed_at], "confirmed_by": [None, user.get_username()]},
+        request=request,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_decline(*, user: User, membership_id: int, request: HttpRequest | None = None) -> None:
+    """Decline a casework role waiting for confirmation: the request is removed, and the log keeps it.
+
+    The same people as ``membership_confirm`` may decline; the same errors.
+    """
+    membership = _pending_for(user, membership_id)
+    audit_record(
+        user=user,
+        action=Action.DELETE,
+        obj=membership,
+        summary=f"役割の申請を承認せず削除: {_described(membership)}",
+        changes={"role": [membership.role, None], "organization": [membership.organization.name, None]},
+        request=request,
+    )
+    membership.delete()

@@ -17,13 +17,20 @@ urlpatterns = [
     path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("accounts/tokens/", api_tokens.api_tokens, name="api-tokens"),
+    path("accounts/memberships/pending/", views.memberships_pending, name="memberships-pending"),
     path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url="/password/done/"
-        ),
-        name="password-change",
+        "accounts/memberships/<int:pk>/confirm/",
+        views.membership_answer,
+        {"answer": "confirm"},
+        name="membership-confirm",
     ),
+    path(
+        "accounts/memberships/<int:pk>/decline/",
+        views.membership_answer,
+        {"answer": "decline"},
+        name="membership-decline",
+    ),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),

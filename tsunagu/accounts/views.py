@@ -8,10 +8,12 @@ from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,6 +21,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tsunagu.accounts.forms import LoginForm, TwoFactorTokenForm
 from tsunagu.accounts.selectors import (
+    confirmers_for_municipality,
+    memberships_pending_for_user,
     two_factor_device_for_user,
     two_factor_pending_device_for_user,
     two_factor_required_for_user,
@@ -27,6 +31,8 @@ from tsunagu.accounts.selectors import (
 from tsunagu.accounts.services import (
     TokenCheck,
     TokenResult,
+    membership_confirm,
+    membership_decline,
     two_factor_code_verify,
     two_factor_device_confirm,
     two_factor_device_start,
@@ -34,7 +40,7 @@ from tsunagu.accounts.services import (
 from tsunagu.accounts.sessions import session_login_stamp
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
-from tsunagu.core.models import User
+from tsunagu.core.models import Membership, Role, User
 
 # --- Signing in and out ----------------------------------------------------------------------------
 # Logins, failed logins and logouts are audited here, in the views that see each of them, rather than
@@ -57,15 +63,45 @@ class LoginView(auth_views.LoginView):
         username = self.request.POST.get("username", "").strip()
         # A form sent with an empty field never reached authenticate(): not an attempt worth a record.
         if username and self.request.POST.get("password"):
-            locked = getattr(self.request, "axes_locked_out", False)
-            audit_record(
-                user=None,
-                username=username,
-                action=Action.LOGIN_FAILED,
-                summary="失敗の繰り返しによりログインを停止中" if locked else "ユーザー名またはパスワードの誤り",
-                request=self.request,
-            )
+            login_failure_record(request=self.request, username=username)
         return super().form_invalid(form)
+
+
+def login_failure_record(*, request: HttpRequest, username: str) -> None:
+    """The failed attempt, and the lock-out if this attempt set it off, in the log of the account's town.
+
+    A username no account has belongs to no town: the deployment's auditors read it (docs/accounts.md).
+    The lock-out is written here rather than from axes' ``user_locked_out`` signal, which fires again on
+    every attempt while locked: axes counts the failures of an attempt whose password it checked
+    (``axes_failures_since_start``), and one refused because locked it does not count.
+    """
+    account = User.objects.filter(username=username).select_related("municipality").first()
+    locked = bool(getattr(request, "axes_locked_out", False))
+    failures = getattr(request, "axes_failures_since_start", None)
+    locked_now = locked and failures is not None
+    audit_record(
+        user=None,
+        username=username,
+        action=Action.LOGIN_FAILED,
+        obj=account,
+        municipality=account.municipality if account else None,
+        summary="失敗の繰り返しによりログインを停止中"
+        if locked and not locked_now
+        else "ユーザー名またはパスワードの誤り",
+        request=request,
+    )
+    if locked_now:
+        cool_off = get_cool_off(request)
+        minutes = int(cool_off.total_seconds() // 60) if cool_off else 0
+        audit_record(
+            user=None,
+            username=username,
+            action=Action.LOCKOUT,
+            obj=account,
+            municipality=account.municipality if account else None,
+            summary=f"{failures}回続けて失敗したため、{minutes}分間ログインを停止",
+            request=request,
+        )
 
 
 class LogoutView(auth_views.LogoutView):
@@ -73,6 +109,40 @@ class LogoutView(auth_views.LogoutView):
         if request.user.is_authenticated:
             audit_record(user=cast(User, request.user), action=Action.LOGOUT, request=request)
         return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """One's own password, with the current one: audited, and the user's other sessions end with it."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("core:password-change-done")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user = cast(User, self.request.user)
+        with transaction.atomic():
+            # Saves the new hash and keeps this session (update_session_auth_hash); every other session of
+            # the user no longer matches the hash and ends at its next request.
+            response = super().form_valid(form)
+            audit_record(
+                user=user,
+                action=Action.UPDATE,
+                obj=user,
+                summary="パスワードの変更（本人）",
+                changes={"password": ["", "（変更）"]},
+                request=self.request,
+            )
+        return response
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        if "old_password" in form.errors:
+            # Someone at a signed-in desk guessing the password: a failure the auditor should see.
+            audit_record(
+                user=cast(User, self.request.user),
+                action=Action.LOGIN_FAILED,
+                summary="パスワードの変更: 現在のパスワードの誤り",
+                request=self.request,
+            )
+        return super().form_invalid(form)
 
 
 def login_locked_out(
@@ -172,3 +242,49 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_next_url(request))
         form.add_error("token", _token_error(result))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+# --- Casework roles waiting for a supervisor's confirmation (docs/accounts.md) ------------------------
+_LEVELS = {
+    "organization": _("この機関の監督者として"),
+    "division": _("所管課の監督者として"),
+    "administrator": _("別のシステム管理者として（監督者のいない機関）"),
+}
+
+
+def _may_confirm_anything(user: User) -> bool:
+    return (
+        Membership.objects.confirmed()
+        .filter(user=user, municipality_id=user.municipality_id, role__in=[Role.SUPERVISOR, Role.ADMINISTRATOR])
+        .exists()
+    )
+
+
+@require_http_methods(["GET"])
+def memberships_pending(request: HttpRequest) -> HttpResponse:
+    """The casework roles the signed-in supervisor (or administrator) may confirm or decline."""
+    user = cast(User, request.user)
+    if not user.is_active or not _may_confirm_anything(user):
+        raise Http404
+    confirmers = confirmers_for_municipality(municipality_id=user.municipality_id)
+    rows = [(m, _LEVELS[confirmers.of(m)[0]]) for m in memberships_pending_for_user(user=user)]
+    return render(request, "accounts/memberships_pending.html", {"rows": rows})
+
+
+@require_http_methods(["POST"])
+def membership_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+    user = cast(User, request.user)
+    if not user.is_active or not _may_confirm_anything(user):
+        raise Http404
+    try:
+        if answer == "confirm":
+            membership = membership_confirm(user=user, membership_id=pk, request=request)
+            messages.success(
+                request, _("{name} さんの役割を確認しました。今から有効です。").format(name=membership.user)
+            )
+        else:
+            membership_decline(user=user, membership_id=pk, request=request)
+            messages.success(request, _("役割の申請を承認せず削除しました。"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("core:memberships-pending")

@@ -27,6 +27,8 @@ class Action(models.TextChoices):
     LOGIN = "login", _("ログイン")
     LOGIN_FAILED = "login_failed", _("ログイン失敗")
     LOGOUT = "logout", _("ログアウト")
+    # A username locked after repeated failed logins (django-axes): the moment it fell, once.
+    LOCKOUT = "lockout", _("ロックアウト")
     # An identifier tried against a record the user may not see (a 宛名番号 already in use): nothing was
     # shown, but the person's access log must show that somebody asked.
     PROBE = "probe", _("照会（閲覧権限なし）")

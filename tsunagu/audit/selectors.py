@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404
@@ -22,7 +23,16 @@ from tsunagu.core.versioning import EditConflict, VersionedModel, changed_fields
 
 
 def is_auditor(user: User) -> bool:
-    return Membership.objects.filter(user=user, municipality_id=user.municipality_id, role=Role.AUDITOR).exists()
+    return (
+        Membership.objects.confirmed()
+        .filter(user=user, municipality_id=user.municipality_id, role=Role.AUDITOR)
+        .exists()
+    )
+
+
+def is_deployment_auditor(user: User) -> bool:
+    """An auditor whom the operator named (TSUNAGU_DEPLOYMENT_AUDITORS): reads the entries of no town too."""
+    return user.get_username() in settings.TSUNAGU_DEPLOYMENT_AUDITORS and is_auditor(user)
 
 
 @dataclass(frozen=True)
@@ -32,9 +42,12 @@ class AuditFilter:
     action: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    # The entries of no town (a failed login with an unknown username), for deployment auditors only.
+    without_municipality: bool = False
 
     def as_terms(self) -> dict[str, str]:
         values = {
+            "without_municipality": "1" if self.without_municipality else "",
             "person_id": str(self.person_id or ""),
             "username": self.username,
             "action": self.action,
@@ -76,10 +89,17 @@ def changes_shown(entry: AuditEntry) -> str:
 
 
 def audit_entries_for_user(*, user: User, filters: AuditFilter) -> QuerySet[AuditEntry]:
-    """Entries of the auditor's municipality, newest first; 404 for anyone who is not an auditor."""
-    if not is_auditor(user):
+    """Entries of the auditor's municipality, newest first; 404 for anyone who is not an auditor.
+
+    With ``without_municipality``, the entries that belong to no town instead: a deployment auditor's only.
+    """
+    if not is_auditor(user) or (filters.without_municipality and not is_deployment_auditor(user)):
         raise Http404
-    qs = AuditEntry.objects.filter(municipality_id=user.municipality_id).select_related("organization")
+    if filters.without_municipality:
+        qs = AuditEntry.objects.filter(municipality__isnull=True)
+    else:
+        qs = AuditEntry.objects.filter(municipality_id=user.municipality_id)
+    qs = qs.select_related("organization")
     if filters.person_id:
         qs = qs.filter(person_id=filters.person_id)
     if filters.username:

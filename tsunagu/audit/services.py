@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tsunagu.audit import chain
 from tsunagu.audit.models import Action, AuditEntry
-from tsunagu.core.models import Organization, User
+from tsunagu.core.models import Municipality, Organization, User
 
 HASHED_FIELDS = (
     "created_at", "municipality_id", "user_id", "username", "organization_id", "action", "model", "object_id",
@@ -107,6 +107,7 @@ def audit_record(
     basis_source: str = "",
     request: HttpRequest | None = None,
     username: str = "",
+    municipality: Municipality | None = None,
 ) -> AuditEntry:
     """Append one entry.
 
@@ -121,7 +122,11 @@ def audit_record(
     to_history = bool(values) and not keeps_values(model=label, person_id=person_id)
     entry = AuditEntry(
         created_at=timezone.now(),
-        municipality_id=user.municipality_id if user else (organization.municipality_id if organization else None),
+        # Whose log it is: the user's town, the organisation's, or (no one signed in: a failed login) the
+        # town of the account tried; None only where no town is known (the deployment's own view).
+        municipality_id=user.municipality_id
+        if user
+        else (organization.municipality_id if organization else (municipality.pk if municipality else None)),
         user=user,
         username=(user.get_username() if user else username)[:150],
         organization=organization,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.audit.models import Action
-from tsunagu.audit.selectors import AuditFilter, audit_entries_for_user, changes_shown
+from tsunagu.audit.selectors import AuditFilter, audit_entries_for_user, changes_shown, is_deployment_auditor
 from tsunagu.audit.services import audit_record
 from tsunagu.core.japanese.forms import WarekiDateField
 from tsunagu.core.japanese.wareki import to_wareki
@@ -28,6 +29,14 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("操作"), choices=[("", "—"), *Action.choices], required=False)
     date_from = WarekiDateField(label=_("期間（から）"), required=False)
     date_to = WarekiDateField(label=_("期間（まで）"), required=False)
+    without_municipality = forms.BooleanField(
+        label=_("自治体に属さない記録（存在しないユーザー名でのログイン失敗など）"), required=False
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_deployment_auditor(user):
+            del self.fields["without_municipality"]  # a town's auditor reads their town's log only
 
     def to_filter(self) -> AuditFilter:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -37,12 +46,13 @@ class AuditFilterForm(forms.Form):
             action=data.get("action", ""),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
+            without_municipality=bool(data.get("without_municipality")),
         )
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, user=user)
     filters = form.to_filter()
     entries = audit_entries_for_user(user=user, filters=filters)
     page = page_of(request, entries, PAGE_SIZE)
@@ -68,7 +78,7 @@ class _Echo:
 def audit_log_export(request: HttpRequest) -> StreamingHttpResponse:
     """CSV (UTF-8 with BOM, so that Excel opens it right), streamed; the export is itself an entry."""
     user: User = request.user  # type: ignore[assignment]
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, user=user)
     filters = form.to_filter()
     entries = audit_entries_for_user(user=user, filters=filters)
     audit_record(

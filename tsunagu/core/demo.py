@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ImproperlyConfigured
 
+from tsunagu.core.management import command_operator
 from tsunagu.core.models import Municipality, Organization, Role, User
 from tsunagu.core.services import user_create
 
@@ -57,6 +58,7 @@ def demo_accounts_create(*, municipality: Municipality) -> list[User]:
                 password=DEMO_PASSWORD,
                 display_name=account.display_name,
                 memberships=[(organizations[account.organization], account.role)],
+                confirmed_by=command_operator("setup_demo"),
             )
         )
     return created

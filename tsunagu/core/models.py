@@ -120,6 +120,11 @@ class Role(models.TextChoices):
     INTEGRATION = "integration", _("外部システム連携")
 
 
+# The roles that open personal data (DESIGN §4). Granted on the administration pages, such a role takes
+# effect only once a supervisor confirms it (``Membership.confirmed_at``; docs/accounts.md).
+CASEWORK_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR})
+
+
 class User(AbstractUser):  # type: ignore[django-manager-missing]  # auth_token_set: knox's untyped base
     """A member of staff. Belongs to one municipality and, through memberships, to organisations."""
 
@@ -138,13 +143,37 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # auth_token_
         return self.display_name or self.get_username()
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def confirmed(self) -> "MembershipQuerySet":
+        return self.filter(confirmed_at__isnull=False)
+
+    def pending(self) -> "MembershipQuerySet":
+        return self.filter(confirmed_at__isnull=True)
+
+
 class Membership(models.Model):
-    """A user's role at one organisation. A user may work for several organisations."""
+    """A user's role at one organisation. A user may work for several organisations.
+
+    A membership in effect has ``confirmed_at``; one without it is a request, which gives nothing until a
+    supervisor confirms it (casework roles granted on the administration pages, docs/accounts.md).
+    """
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("登録した管理者")
+    )
+    requested_at = models.DateTimeField(_("登録日時"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("確認した人")
+    )
+    # Who confirmed, as written: a user's name, or the command that created the membership.
+    confirmed_by_name = models.CharField(_("確認した人（記録）"), max_length=150, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("所属")
@@ -156,3 +185,7 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} / {self.organization} / {self.get_role_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.confirmed_at is None

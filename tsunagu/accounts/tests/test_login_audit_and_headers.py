@@ -32,14 +32,18 @@ def test_a_failed_login_writes_one_entry_with_the_username_tried(client, persona
     assert entry.action == Action.LOGIN_FAILED
     assert entry.user is None
     assert entry.username == "coord"
-    assert entry.municipality is None
+    # The account's town: its auditor sees the attempt (issue 9, finding 5).
+    assert entry.municipality == personas.town
+    assert (entry.model, entry.object_id) == ("core.user", str(personas.coordinator.pk))
+    assert entry.organization is None
 
 
-def test_a_failed_login_with_an_unknown_username_is_recorded_the_same_way(client, personas):
+def test_a_failed_login_with_an_unknown_username_belongs_to_no_town(client, personas):
     before = AuditEntry.objects.count()
     client.post(reverse("core:login"), {"username": "nobody", "password": "wrong"})
     [entry] = new_entries(before)
     assert (entry.action, entry.user, entry.username) == (Action.LOGIN_FAILED, None, "nobody")
+    assert entry.municipality is None and entry.object_id == ""
 
 
 def test_a_form_with_an_empty_field_is_not_an_attempt(client, personas):
