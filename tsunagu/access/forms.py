@@ -9,12 +9,13 @@ from tsunagu.access.models import ConsentGiver, ConsentMethod
 from tsunagu.access.services import EMERGENCY_MAX_HOURS
 from tsunagu.core.japanese.forms import KanaField, WarekiDateField
 from tsunagu.core.models import Organization, User
+from tsunagu.core.params import ModelMultipleChoiceField
 from tsunagu.core.scans import check_scan, format_size, max_scan_bytes
 
 
 class ConsentForm(forms.Form):
     all_plan_agencies = forms.BooleanField(label=_("計画のすべての支援関係機関と共有する"), required=False)
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = ModelMultipleChoiceField(
         label=_("共有先の機関"),
         queryset=Organization.objects.none(),
         required=False,

@@ -24,6 +24,7 @@ from django.db import transaction
 
 from tsunagu.consultations.models import ConsultationIssue, RoutingRule
 from tsunagu.core.models import Municipality, Organization
+from tsunagu.core.tomlerrors import toml_syntax_problem
 from tsunagu.plans.models import Domain, Program
 from tsunagu.plans.selectors import plan_current_for_municipality
 
@@ -77,11 +78,15 @@ class RuleData:
 
 def _load_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise DefaultsFileError(str(path), [f"ファイルを読めません: {exc.strerror}"]) from exc
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DefaultsFileError(str(path), [f"TOML として読めません（{exc}）"]) from exc
+    except UnicodeDecodeError as exc:
+        raise DefaultsFileError(str(path), ["UTF-8 で保存してください（文字コードを読み取れません）。"]) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DefaultsFileError(str(path), [toml_syntax_problem(exc, text).message()]) from exc
 
 
 def _items(data: dict[str, Any], key: str, problems: list[str]) -> list[dict[str, Any]]:

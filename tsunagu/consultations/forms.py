@@ -24,6 +24,7 @@ from tsunagu.consultations.models import (
 from tsunagu.consultations.selectors import ConsultationFilters
 from tsunagu.core.japanese.forms import WarekiDateField
 from tsunagu.core.models import District, Organization, User
+from tsunagu.core.params import ModelChoiceField, ModelMultipleChoiceField
 from tsunagu.people.models import Household, Person
 from tsunagu.plans.models import Domain, Program
 
@@ -33,7 +34,7 @@ def _local_datetime(day: Any, at: Any) -> datetime:
 
 
 class ConsultationForm(forms.Form):
-    program = forms.ModelChoiceField(label=_("事業"), queryset=Program.objects.none())
+    program = ModelChoiceField(label=_("事業"), queryset=Program.objects.none())
     received_on = WarekiDateField(label=_("受付日"))
     received_time = forms.TimeField(label=_("受付時刻"), widget=forms.TimeInput(attrs={"type": "time"}))
     route = forms.ChoiceField(label=_("相談経路"), choices=Route.choices)
@@ -43,13 +44,13 @@ class ConsultationForm(forms.Form):
     visitor_phone = forms.CharField(label=_("来談者の電話番号"), max_length=20, required=False)
     is_anonymous = forms.BooleanField(label=_("匿名の相談（対象の方を特定しない）"), required=False)
     anonymous_description = forms.CharField(label=_("匿名の方の概要（例: 60代男性）"), max_length=100, required=False)
-    household = forms.ModelChoiceField(label=_("世帯"), queryset=Household.objects.none(), required=False)
+    household = ModelChoiceField(label=_("世帯"), queryset=Household.objects.none(), required=False)
     consent_variant = forms.ChoiceField(label=_("様式"), choices=ConsentVariant.choices, widget=forms.RadioSelect)
-    consent = forms.ModelChoiceField(label=_("本人同意"), queryset=Consent.objects.none(), required=False)
-    issues = forms.ModelMultipleChoiceField(
+    consent = ModelChoiceField(label=_("本人同意"), queryset=Consent.objects.none(), required=False)
+    issues = ModelMultipleChoiceField(
         label=_("相談内容"), queryset=ConsultationIssue.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    main_issue = forms.ModelChoiceField(
+    main_issue = ModelChoiceField(
         label=_("最も困っていること（◎）"), queryset=ConsultationIssue.objects.none(), widget=forms.RadioSelect
     )
     issue_note = forms.CharField(label=_("その他の内容"), max_length=200, required=False)
@@ -96,11 +97,11 @@ class ConsultationForm(forms.Form):
 
 
 class ConsultationFilterForm(forms.Form):
-    program = forms.ModelChoiceField(label=_("事業"), queryset=Program.objects.none(), required=False)
+    program = ModelChoiceField(label=_("事業"), queryset=Program.objects.none(), required=False)
     domain = forms.ChoiceField(label=_("分野"), choices=[("", "—"), *Domain.choices], required=False)
-    issue = forms.ModelChoiceField(label=_("相談内容"), queryset=ConsultationIssue.objects.none(), required=False)
-    district = forms.ModelChoiceField(label=_("地区"), queryset=District.objects.none(), required=False)
-    staff = forms.ModelChoiceField(label=_("受付者"), queryset=User.objects.none(), required=False)
+    issue = ModelChoiceField(label=_("相談内容"), queryset=ConsultationIssue.objects.none(), required=False)
+    district = ModelChoiceField(label=_("地区"), queryset=District.objects.none(), required=False)
+    staff = ModelChoiceField(label=_("受付者"), queryset=User.objects.none(), required=False)
     date_from = WarekiDateField(label=_("期間（から）"), required=False)
     date_to = WarekiDateField(label=_("期間（まで）"), required=False)
     sort = forms.ChoiceField(
@@ -138,8 +139,8 @@ class ConsultationFilterForm(forms.Form):
 
 class ReferralForm(forms.Form):
     to_meeting = forms.BooleanField(label=_("支援会議（法第106条の6）での検討を依頼する"), required=False)
-    to_organization = forms.ModelChoiceField(label=_("つなぎ先"), queryset=Organization.objects.none(), required=False)
-    to_program = forms.ModelChoiceField(label=_("つなぎ先の事業"), queryset=Program.objects.none(), required=False)
+    to_organization = ModelChoiceField(label=_("つなぎ先"), queryset=Organization.objects.none(), required=False)
+    to_program = ModelChoiceField(label=_("つなぎ先の事業"), queryset=Program.objects.none(), required=False)
     basis = forms.ChoiceField(label=_("情報共有の根拠"), choices=ReferralBasis.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("つなぐ理由"), widget=forms.Textarea(attrs={"rows": 2}))
     shared_information = forms.CharField(

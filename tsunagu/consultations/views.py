@@ -38,12 +38,15 @@ from tsunagu.consultations.models import (
 from tsunagu.consultations.routing import routing_input_for, suggest
 from tsunagu.core.models import Organization, User
 from tsunagu.core.pages import add_service_errors, page_of
+from tsunagu.core.params import IdListParam, IdParam
 from tsunagu.people import selectors as people
 from tsunagu.people.models import HouseholdMember
 from tsunagu.people.timeline_views import render_person_timeline
 from tsunagu.plans.selectors import program_list_for_user
 
 PAGE_SIZE = 50
+# The query string's ids (the intake form's person, and what its suggestions fragment is asked about).
+PERSON, HOUSEHOLD, ISSUES = IdParam("person"), IdParam("household"), IdListParam("issues")
 
 
 def _user(request: HttpRequest) -> User:
@@ -87,12 +90,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def consultation_create(request: HttpRequest) -> HttpResponse:
     """相談受付・申込票: for a person the user may see (?person=) or anonymous."""
     user = _user(request)
-    person_id = request.POST.get("person") or request.GET.get("person")
+    person_id = PERSON.get(request.POST) or PERSON.get(request.GET)
     person_view = None
     households: list = []
     consents: list = []
-    if person_id and str(person_id).isdigit():
-        person_view = people.person_get_for_user(user=user, pk=int(person_id), request=request)
+    if person_id:
+        person_view = people.person_get_for_user(user=user, pk=person_id, request=request)
         households = [m.household for m in people.households_of_person(user=user, person=person_view.person)]
         # Only consents this agency may rely on: taken here, or naming it.
         acting = acting_organization(user).pk
@@ -157,7 +160,7 @@ def _suggestions(user: User, consultation: Consultation) -> Any:
 
 
 def _detail(request: HttpRequest, user: User, consultation: Consultation, referral_form: ReferralForm | None = None,
-            status: int = 200) -> HttpResponse:  # fmt: skip
+            note_form: CaseNoteForm | None = None, status: int = 200) -> HttpResponse:  # fmt: skip
     own = consultation.organization_id in casework_organization_ids(user)
     referrals = selectors.referrals_of_consultation(user=user, consultation=consultation, request=request)
     notes = selectors.case_notes_of_consultation(user=user, consultation=consultation, request=request)
@@ -182,7 +185,7 @@ def _detail(request: HttpRequest, user: User, consultation: Consultation, referr
             "referrals": referrals,
             "notes": notes,
             "referral_form": referral_form,
-            "note_form": CaseNoteForm(),
+            "note_form": note_form or CaseNoteForm(),
             "today": timezone.localdate(),
         },
         status=status,
@@ -285,14 +288,14 @@ def consultation_note_add(request: HttpRequest, pk: int) -> HttpResponse:
                 user=user, data=_note_input(form), person=consultation.person, household=consultation.household,
                 consultation=consultation, request=request,
             )  # fmt: skip
-            messages.success(request, "支援経過を記録しました。")
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(
-            request, "支援経過を記録できません: " + " ".join(str(e) for es in form.errors.values() for e in es)
-        )
-    return redirect("consultations:consultation-detail", pk=pk)
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "支援経過を記録しました。")
+            return redirect("consultations:consultation-detail", pk=pk)
+    # Refused: the page again with the form as typed (a long note is not lost) and its messages on it.
+    consultation = selectors.consultation_get_for_user(user=user, pk=pk, request=request).record
+    return _detail(request, user, consultation, note_form=form, status=400)
 
 
 @require_POST
@@ -316,18 +319,18 @@ def person_note_add(request: HttpRequest, pk: int) -> HttpResponse:
 def suggestions_preview(request: HttpRequest) -> HttpResponse:
     """The intake form asks (htmx) for routing suggestions as issues are ticked, before anything is saved."""
     user = _user(request)
-    issues = {str(i.pk): i for i in selectors.issue_list_for_user(user=user)}
-    codes = [issues[i].code for i in request.GET.getlist("issues") if i in issues]
+    issues = {i.pk: i for i in selectors.issue_list_for_user(user=user)}
+    codes = [issues[i].code for i in ISSUES.get(request.GET) if i in issues]
     person = None
     members: list = []
-    person_id = request.GET.get("person", "")
-    if person_id.isdigit():
+    person_id = PERSON.get(request.GET)
+    if person_id:
         # The suggestions are worked out from the person (age, household): a read of the person.
-        person = people.person_get_for_user(user=user, pk=int(person_id), request=request).person
-        household_id = request.GET.get("household", "")
+        person = people.person_get_for_user(user=user, pk=person_id, request=request).person
+        household_id = HOUSEHOLD.get(request.GET)
         memberships = people.households_of_person(user=user, person=person)
-        if household_id.isdigit() and any(m.household_id == int(household_id) for m in memberships):
-            members = _visible_members(user, int(household_id))
+        if household_id and any(m.household_id == household_id for m in memberships):
+            members = _visible_members(user, household_id)
     routing_rules_ensure(user.municipality)
     organization_id = casework_organization_ids(user)[0]
     routing = suggest(

@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         import tsunagu.core.checks  # noqa: F401  (registers the deployment checks)
+        from tsunagu.core import lookups
+
+        lookups.register()  # ``pk__in`` with an id no column holds matches nothing (not a 500)

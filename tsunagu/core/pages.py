@@ -9,6 +9,10 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest
 
+from tsunagu.core.params import PageParam
+
+PAGE = PageParam()
+
 
 def add_service_errors(form: Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: field messages on their fields, the rest on top."""
@@ -29,9 +33,9 @@ class Page:
 
 def page_of(request: HttpRequest, rows: Any, size: int) -> Page:
     """One page of ``rows`` (a queryset), fetched as size + 1 rows: no COUNT, which at city scale costs
-    more than the page itself (DESIGN §8), and the extra row tells whether there is a next page."""
-    raw = request.GET.get("page", "1")
-    number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    more than the page itself (DESIGN §8), and the extra row tells whether there is a next page.
+    A ``page`` that is no page number (``²``, past MAX_PAGE) answers 404."""
+    number = PAGE.get(request.GET)
     start = (number - 1) * size
     # Rows that audit what is shown (people, case records) fetch one row more than they report as shown.
     fetched = rows.page_slice(start, size) if hasattr(rows, "page_slice") else list(rows[start : start + size + 1])

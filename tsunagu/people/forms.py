@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.access.policy import CASEWORK_ROLES
 from tsunagu.core.japanese.forms import KanaField, WarekiDateField
 from tsunagu.core.models import District, Membership, User
+from tsunagu.core.params import ModelChoiceField
 from tsunagu.core.versioning import VersionedForm
 from tsunagu.people.models import Gender, NameKind, Relationship
 from tsunagu.people.services import PersonInput
@@ -35,7 +36,7 @@ class PersonForm(forms.Form):
     gender_note = forms.CharField(label=_("性別（本人の言葉で）"), max_length=50, required=False)
     postal_code = forms.CharField(label=_("郵便番号"), max_length=8, required=False)
     address = forms.CharField(label=_("住所"), max_length=200, required=False)
-    district = forms.ModelChoiceField(label=_("地区"), queryset=District.objects.none(), required=False)
+    district = ModelChoiceField(label=_("地区"), queryset=District.objects.none(), required=False)
     phone = forms.CharField(label=_("電話番号"), max_length=20, required=False)
     phone2 = forms.CharField(label=_("電話番号（予備）"), max_length=20, required=False)
     email = forms.EmailField(label=_("メールアドレス"), required=False)

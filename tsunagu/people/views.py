@@ -13,6 +13,7 @@ from tsunagu.access import selectors as access
 from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors, page_of
+from tsunagu.core.params import IdParam
 from tsunagu.core.versioning import EditConflict
 from tsunagu.people import address_viewers, consent_documents, merge, selectors, services
 from tsunagu.people.forms import (
@@ -32,6 +33,7 @@ from tsunagu.people.services import KEPT_FROM_OTHERS_INHERITED, SHOWN_TO_PROTECT
 from tsunagu.records.selectors import panels_for_user
 
 PAGE_SIZE = 50
+OTHER = IdParam("other")  # 名寄せ: the record to merge into this one
 
 
 def _user(request: HttpRequest) -> User:
@@ -336,10 +338,10 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     _supervisor_only(user)
     kept = selectors.person_get_for_user(user=user, pk=pk, request=request)
-    other_id = request.POST.get("other") or request.GET.get("other")
+    other_id = OTHER.get(request.POST) or OTHER.get(request.GET)
     other = None
-    if other_id and other_id.isdigit() and int(other_id) != pk:
-        other = selectors.person_get_for_user(user=user, pk=int(other_id), request=request)
+    if other_id and other_id != pk:
+        other = selectors.person_get_for_user(user=user, pk=other_id, request=request)
     form = MergeForm(request.POST or None)
     if request.method == "POST" and other is not None and form.is_valid():
         try:

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import models
 
 from tsunagu.core.models import OrganizationKind
+from tsunagu.core.tomlerrors import toml_syntax_problem
 from tsunagu.plans.models import Category, Domain, OperatingForm, law_article
 
 SUPPORTED_FORMAT_VERSIONS = {1}
@@ -274,11 +275,8 @@ def read_plan_file(path: str | Path) -> PlanFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) if match else None
-        raise PlanFileError(
-            filename, [PlanFileProblem("", f"TOML の書式に誤りがあります（{exc}）。", line=line)]
-        ) from exc
+        syntax = toml_syntax_problem(exc, text)
+        raise PlanFileError(filename, [PlanFileProblem("", syntax.message(), line=syntax.line)]) from exc
     reader = _Reader(filename, text)
     plan_file = _validate(reader, data, filename, hashlib.sha256(raw_bytes).hexdigest())
     if reader.problems:

@@ -430,7 +430,7 @@ def test_mistakes_in_the_routing_file_are_named(tmp_path, change, expected):
 def test_a_second_file_key_and_broken_toml_are_named(tmp_path):
     with pytest.raises(DefaultsFileError, match="不明な項目「rule」"):
         read_routing_file(write(tmp_path, '[[rule]]\ncode = "x"\n'))
-    with pytest.raises(DefaultsFileError, match="TOML として読めません"):
+    with pytest.raises(DefaultsFileError, match="TOML の書式に誤りがあります（1行目・8文字目）: 表の並びの見出しが"):
         read_routing_file(write(tmp_path, "[[rules]\n"))
 
 
