@@ -104,8 +104,11 @@ class ReviewArrangement:
 
 
 def _supervisor_memberships(municipality_id: int) -> QuerySet[Membership]:
-    """Supervisors who can act today: active accounts with a supervisor membership in the municipality."""
-    return Membership.objects.filter(municipality_id=municipality_id, role=Role.SUPERVISOR, user__is_active=True)
+    """Supervisors who can act today: active accounts with a confirmed supervisor membership in the
+    municipality (an unconfirmed one gives nothing, as in ``policy.casework_memberships``)."""
+    return Membership.objects.confirmed().filter(
+        municipality_id=municipality_id, role=Role.SUPERVISOR, user__is_active=True
+    )
 
 
 def review_arrangement(municipality_id: int) -> ReviewArrangement:

@@ -22,7 +22,7 @@ from tsunagu.access.models import AccessGrant, Basis, ReviewStatus
 from tsunagu.access.selectors import emergency_grants_to_review
 from tsunagu.access.services import AccessError, emergency_access_request, emergency_access_review
 from tsunagu.audit.models import Action, AuditEntry
-from tsunagu.core.models import Organization, Role, User
+from tsunagu.core.models import Membership, Organization, Role, User
 from tsunagu.core.services import user_create
 from tsunagu.people.tests.helpers import register
 from tsunagu.plans.models import Plan
@@ -294,6 +294,7 @@ def test_a_list_that_showed_the_person_under_several_grants_is_among_the_reads_o
     listing = client.get(reverse("people:person-search"), {"name": "ことうら"}).content.decode()
     assert first.full_name in listing and second.full_name in listing
     search = AuditEntry.objects.filter(user=personas.caseworker_b, basis=Basis.EMERGENCY).latest("id")
+    assert search.records is not None
     assert sorted(search.records["sources"]) == sorted(f"emergency grant:{g.pk}" for g in grants)
     assert search.basis_source == "2件の根拠"  # named through records.sources, not basis_source
     client.force_login(personas.supervisor)
@@ -301,3 +302,18 @@ def test_a_list_that_showed_the_person_under_several_grants_is_among_the_reads_o
         page = client.get(reverse("access:emergency-review", args=[grant.pk])).content.decode()
         reads = page.split('id="grant-reads"')[1].split("</table>")[0]
         assert "cw_b" in reads and "検索" in reads, grant.pk  # the search entry names both grants as sources
+
+
+def test_an_unconfirmed_or_inactive_supervisor_reviews_nothing(client, personas):
+    """A supervisor role waiting for confirmation gives nothing (core.Membership.confirmed_at); nor does an
+    account set 利用停止."""
+    nursery = staff(personas, "midori", "みどり保育園")
+    grant = emergency(nursery, register(personas.caseworker_a))
+    waiting = staff(personas, "midori_super", "みどり保育園", Role.SUPERVISOR)
+    Membership.objects.filter(user=waiting).update(confirmed_at=None)
+    everyone = {"midori_super": waiting, "supervisor": personas.supervisor, "midori": nursery}
+    assert_reviewers(client, everyone, grant, {"supervisor"})
+    Membership.objects.filter(user=waiting).update(confirmed_at=timezone.now())
+    assert_reviewers(client, everyone, grant, {"midori_super", "supervisor"})
+    User.objects.filter(pk=waiting.pk).update(is_active=False)
+    assert [u.username for u in reviews.emergency_reviewers(grant)] == ["super"]
