@@ -48,9 +48,11 @@ def test_query_parameters_answer_404_unless_they_hold_what_they_declare():
     assert PERSON.get(QueryDict("person=")) is None and PERSON.get(QueryDict("")) is None
     assert ISSUES.get(QueryDict("issues=3&issues=5&issues=")) == [3, 5]
     assert PAGE.get(QueryDict("")) == 1 and PAGE.get(QueryDict(f"page={MAX_PAGE}")) == MAX_PAGE
-    for query, param in [("person=²", PERSON), ("person=-1", PERSON), (f"person={2**64}", PERSON),
-                         ("issues=3&issues=٣", ISSUES), ("page=0", PAGE), (f"page={MAX_PAGE + 1}", PAGE),
-                         ("page=²", PAGE), (f"page={2**63}", PAGE)]:  # fmt: skip
+    cases: list[tuple[str, IdParam | IdListParam | PageParam]] = [
+        ("person=²", PERSON), ("person=-1", PERSON), (f"person={2**64}", PERSON), ("issues=3&issues=٣", ISSUES),
+        ("page=0", PAGE), (f"page={MAX_PAGE + 1}", PAGE), ("page=²", PAGE), (f"page={2**63}", PAGE),
+    ]  # fmt: skip
+    for query, param in cases:
         with pytest.raises(Http404):
             param.get(QueryDict(query))
 
@@ -64,7 +66,7 @@ def test_every_declaration_is_registered_once_with_one_kind():
 
 @pytest.mark.django_db
 def test_posted_choices_are_checked_before_the_database(kotoura):
-    organization = Organization.objects.filter(municipality=kotoura).first()
+    organization = Organization.objects.filter(municipality=kotoura)[0]
 
     class ChoiceForm(forms.Form):
         one = ModelChoiceField(queryset=Organization.objects.all(), required=False)
