@@ -101,7 +101,8 @@ def _read(path: Path) -> SealState:
     state = SealState()
     if not path.exists():
         return state
-    with open(path, encoding="utf-8") as lines:
+    # Bytes that are not UTF-8 become a line that does not parse, reported as such, rather than an exception.
+    with open(path, encoding="utf-8", errors="replace") as lines:
         for number, text in enumerate(lines, start=1):
             where = f"封印ファイル {path} の{number}行目"
             try:

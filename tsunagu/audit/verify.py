@@ -108,7 +108,11 @@ def audit_verify() -> Report:
             for problem in triggers.inspect(connection):
                 damage = Damage.TRIGGER_DISABLED if problem.disabled else Damage.TRIGGER_MISSING
                 report.add(damage, f"トリガー {problem.name} が{problem.detail}")
-            seals = read_seals()
+            try:
+                seals = read_seals()
+            except OSError as error:
+                report.add(Damage.SEAL_TAMPERED, f"封印ファイル {seal_path()} を読み取れません: {error}")
+                seals = SealState()
             report.seals = seals.count
             for seal_problem in seals.problems:
                 report.add(Damage.SEAL_TAMPERED, seal_problem)

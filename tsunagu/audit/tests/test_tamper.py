@@ -369,6 +369,16 @@ def test_a_tampered_seal_file_is_detected(personas, change, expected):
 
 
 @pytest.mark.django_db
+def test_bytes_that_are_not_text_in_the_seal_file_are_reported_not_raised(personas):
+    build_log(personas)
+    with open(seal_path(), "ab") as seals:
+        seals.write(b"\xff\xfe\x00 not a seal\n")
+    status, report = run_verify()
+    assert status == 1
+    assert "2行目を読み取れません" in report
+
+
+@pytest.mark.django_db
 def test_a_seal_signed_with_another_key_is_refused(personas, settings):
     build_log(personas)
     settings.AUDIT_KEY = ATTACKER_KEY

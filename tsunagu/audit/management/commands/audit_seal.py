@@ -23,7 +23,8 @@ class Command(BaseCommand):
         if result.regressions:
             # Sealed all the same (forward only): new entries must not go unsealed because of old damage.
             raise CommandError(
-                "封印しましたが、封印時より記録が減っています。audit_verify で確認してください"
+                ("封印しましたが、" if result.written else "")
+                + "封印時より記録が減っています。audit_verify で確認してください"
                 f"（データベースを作り直したのなら、古い封印 {seal_path().parent} を別の場所へ移してください）:\n"
                 + "\n".join(f"・{line}" for line in result.regressions)
             )
