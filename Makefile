@@ -34,7 +34,8 @@ run: install
 	$(PY) manage.py setup_demo
 	$(PY) manage.py demo_town --scale town --seed 1
 	$(PY) manage.py audit_seal
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	# The task worker and the job schedule run beside the server and stop with it (docs/tasks.md).
+	$(PY) manage.py with_worker -- $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production serving (docs/deploy.md): gunicorn on loopback behind the TLS reverse proxy, with the environment
 # of a real installation (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS …). Migrations are the owner role's step.

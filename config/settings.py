@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "tsunagu.core",
     "tsunagu.audit",
     "tsunagu.api",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "tsunagu.access",
     "tsunagu.records",
     "tsunagu.consultations",
+    "tsunagu.notifications",
     "tsunagu.home",
 ]
 
@@ -104,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tsunagu.core.context_processors.navigation",
+                "tsunagu.notifications.context_processors.notices",
             ],
         },
     },
@@ -383,3 +387,15 @@ SPECTACULAR_SETTINGS = {
     # component.
     "ENUM_NAME_OVERRIDES": {"DomainEnum": "tsunagu.plans.models.Domain"},
 }
+
+# Background work (docs/tasks.md): django-tasks with its database backend, so no broker is needed; the
+# worker is `manage.py db_worker` and the schedule `manage.py run_scheduler` (`make run` starts both).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TSUNAGU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# お知らせ by mail: off by default; when on, the mail says only that there are new notices (no names).
+TSUNAGU_NOTICE_MAIL = env_bool("TSUNAGU_NOTICE_MAIL", default=False)
+TSUNAGU_SITE_URL = env_str("TSUNAGU_SITE_URL", "http://127.0.0.1:8000")

@@ -33,6 +33,7 @@ urlpatterns = [
     path("access/", include("tsunagu.people.access_urls")),
     path("consultations/", include("tsunagu.consultations.urls")),
     path("audit/", include("tsunagu.audit.urls")),
+    path("notices/", include("tsunagu.notifications.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", schema_view, name="api-schema"),
     path("api/docs/", docs_view, name="api-docs"),

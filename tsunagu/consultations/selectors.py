@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tsunagu.access.policy import casework_organization_ids
+from tsunagu.consultations.deadlines import next_step_within
 from tsunagu.consultations.defaults import issues_ensure
 from tsunagu.consultations.models import CaseNote, Consultation, ConsultationIssue, Referral, ReferralStatus
 from tsunagu.core.models import User
@@ -200,9 +201,8 @@ def next_steps_due_for_user(*, user: User, days: int = 7, request: HttpRequest |
         .filter(
             municipality_id=user.municipality_id,
             organization_id__in=casework_organization_ids(user),
-            next_step_on__gte=today,
-            next_step_on__lte=today + timedelta(days=days),
         )
+        .filter(next_step_within(today, days))
         .select_related("organization", "person", "staff")
         .order_by("next_step_on", "id")
     )

@@ -43,6 +43,9 @@ from tsunagu.consultations.routing import consultation_domains
 from tsunagu.core.japanese.wareki import age_on
 from tsunagu.core.models import Organization, User
 from tsunagu.core.transitions import locked, transition
+from tsunagu.notifications.models import Event
+from tsunagu.notifications.selectors import casework_staff_ids
+from tsunagu.notifications.services import notify
 from tsunagu.people.models import Household, Person
 from tsunagu.plans.models import Category, Program
 
@@ -304,7 +307,24 @@ def referral_send(
         else "art106_6",
         request=request,
     )
+    notify(
+        user_ids=casework_staff_ids([data.to_organization.pk]), municipality_id=referral.municipality_id,
+        event=Event.REFERRAL_RECEIVED,
+        summary=f"{sender.name}からつなぎが届きました（回答期限 {referral.due_on:%Y-%m-%d}）",
+        key=f"referral_received:{referral.pk}", record_kind="referral", record_id=referral.pk, actor=user,
+    )  # fmt: skip
     return referral
+
+
+def _answered_notice(user: User, referral: Referral, event: Event, verb: str) -> None:
+    """Tell the sending organisation (its staff, the sender among them) who answered; the reason of a decline
+    is shown from the referral itself, to those who may read it."""
+    notify(
+        user_ids=[referral.sent_by_id, *casework_staff_ids([referral.from_organization_id])],
+        municipality_id=referral.municipality_id, event=event,
+        summary=f"{referral.to_organization.name}がつなぎを{verb}しました", key=f"{event.value}:{referral.pk}",
+        record_kind="referral", record_id=referral.pk, actor=user,
+    )  # fmt: skip
 
 
 def _works_at(user: User, organization_id: int) -> bool:
@@ -368,6 +388,7 @@ def referral_accept(*, user: User, referral: Referral, request: HttpRequest | No
                 reason=referral.reason,
                 request=request,
             )
+    _answered_notice(user, referral, Event.REFERRAL_ACCEPTED, "受理")
     return referral
 
 
@@ -391,6 +412,7 @@ def referral_decline(*, user: User, referral: Referral, reason: str, request: Ht
         summary="つなぎを辞退", changes={"status": ["sent", "declined"], "decline_reason": [None, reason.strip()]},
         basis=referral.basis, request=request,
     )  # fmt: skip
+    _answered_notice(user, referral, Event.REFERRAL_DECLINED, "辞退")
     return referral
 
 
