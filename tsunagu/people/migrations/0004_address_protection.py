@@ -23,81 +23,125 @@ def protectors_from_registration(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_integration_role'),
-        ('people', '0003_household_version_person_version'),
-        ('access', '0001_initial'),
+        ("core", "0004_integration_role"),
+        ("people", "0003_household_version_person_version"),
+        ("access", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AddressViewer',
+            name="AddressViewer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=200, verbose_name='理由')),
-                ('named_at', models.DateTimeField(auto_now_add=True, verbose_name='指名日時')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='取消日時')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.CharField(max_length=200, verbose_name="理由")),
+                ("named_at", models.DateTimeField(auto_now_add=True, verbose_name="指名日時")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="取消日時")),
             ],
             options={
-                'verbose_name': '非開示住所の閲覧を認めた職員',
-                'verbose_name_plural': '非開示住所の閲覧を認めた職員',
-                'ordering': ['named_at', 'id'],
+                "verbose_name": "非開示住所の閲覧を認めた職員",
+                "verbose_name_plural": "非開示住所の閲覧を認めた職員",
+                "ordering": ["named_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='person',
-            name='address_protected_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='住所非開示の登録日時'),
+            model_name="person",
+            name="address_protected_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="住所非開示の登録日時"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='address_protected_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='住所非開示を登録した機関'),
+            model_name="person",
+            name="address_protected_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organization",
+                verbose_name="住所非開示を登録した機関",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='address_protected_by_user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='住所非開示を登録した職員'),
+            model_name="person",
+            name="address_protected_by_user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="住所非開示を登録した職員",
+            ),
         ),
         migrations.RunPython(protectors_from_registration, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('address_protected', False), ('address_protected_by__isnull', False), _connector='OR'), name='person_protection_has_protector'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("address_protected", False), ("address_protected_by__isnull", False), _connector="OR"
+                ),
+                name="person_protection_has_protector",
+            ),
         ),
         migrations.AddField(
-            model_name='addressviewer',
-            name='municipality',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality'),
+            model_name="addressviewer",
+            name="municipality",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.municipality"
+            ),
         ),
         migrations.AddField(
-            model_name='addressviewer',
-            name='named_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="addressviewer",
+            name="named_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='addressviewer',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='指名した機関'),
+            model_name="addressviewer",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organization",
+                verbose_name="指名した機関",
+            ),
         ),
         migrations.AddField(
-            model_name='addressviewer',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='address_viewers', to='people.person'),
+            model_name="addressviewer",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="address_viewers", to="people.person"
+            ),
         ),
         migrations.AddField(
-            model_name='addressviewer',
-            name='revoked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="addressviewer",
+            name="revoked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='addressviewer',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='閲覧を認める職員'),
+            model_name="addressviewer",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="閲覧を認める職員",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='addressviewer',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('person', 'user'), name='address_viewer_active'),
+            model_name="addressviewer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True)),
+                fields=("person", "user"),
+                name="address_viewer_active",
+            ),
         ),
     ]
