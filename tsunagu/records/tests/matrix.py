@@ -58,9 +58,13 @@ READERS = {
 EDITORS = {state: (OWN | {"caseworker_b"} if state == "consented" else readers & (OWN | {"stranger"}))
            for state, readers in READERS.items()}  # fmt: skip
 
-# URLs that take an id but show no personal data (the plan's public catalogue), and Django's admin
-# (administrators only, scoped to their municipality; tested in tsunagu.accounts).
-NOT_PERSONAL = {"plans:organization-detail", "plans:division-detail", "api:program-detail"}
+# URLs that take an id but show no personal data (the plan's public catalogue; a staff membership that a
+# supervisor confirms), and Django's admin (administrators only, scoped to their municipality); both tested
+# in tsunagu.accounts.
+NOT_PERSONAL = {
+    "plans:organization-detail", "plans:division-detail", "api:program-detail",
+    "core:membership-confirm", "core:membership-decline",
+}  # fmt: skip
 EXCLUDED_NAMESPACES = {"tsunagu-admin"}
 
 
