@@ -138,20 +138,6 @@ KEPT_FROM_OTHERS_INHERITED = (*LOCATION_FIELDS, "address_protected")
 DERIVED_FIELDS = ("kana_key", "family_kana_key", "phone_key", "phone2_key")
 
 
-# A protected (DV) location must not travel into the audit log either, where auditors read it: the log
-# keeps that these fields changed, not their values.
-PROTECTED_FIELDS = (*LOCATION_FIELDS, "care_notes")
-
-
-def mask_location(changes: dict[str, list[Any]], *, protected: bool) -> dict[str, list[Any]]:
-    """``changes`` for an audit entry: a protected location's values (and its reason) masked, the fact kept."""
-    if not protected:
-        return changes
-    return {
-        name: ["（非開示）", "（非開示）"] if name in PROTECTED_FIELDS else values for name, values in changes.items()
-    }
-
-
 def _protect(person: Person, *, organization: Organization, by: User) -> None:
     """Record who registered the protection: that agency alone sees and changes the location from now on."""
     person.address_protected_by, person.address_protected_at, person.address_protected_by_user = (
@@ -233,10 +219,9 @@ def _person_create(
         obj=person,
         person_id=person.pk,
         summary="本人を登録",  # no name: auditors read the log, not the case
-        changes=mask_location(
-            changes_between({}, {k: v for k, v in values.items() if v not in ("", None, False)}),
-            protected=person.address_protected,
-        ),
+        # The log keeps the field names only; the values go to the change history, which masks a protected
+        # location for every reader but the protecting agency (audit_record, records.history).
+        changes=changes_between({}, {k: v for k, v in values.items() if v not in ("", None, False)}),
         basis=Basis.OWN_RECORD,
         basis_source="registration",
         request=request,
@@ -449,7 +434,7 @@ def _person_update(
         obj=person,
         person_id=person.pk,
         summary=f"本人の記録を変更: {', '.join(changes)}"[:300],
-        changes=mask_location(changes, protected=location.protected or person.address_protected),
+        changes=changes,
         basis=grant.basis,
         basis_source=grant.source,
         request=request,

@@ -13,11 +13,10 @@ from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record, changes_between
 from tsunagu.core.models import Municipality, Organization, User
 from tsunagu.people.models import Household, HouseholdMember, Person
-from tsunagu.people.protection import protections_of
 from tsunagu.people.residents.plan import CHUNK, KEY_FIELDS, MEMBER_FIELDS, PERSON_FIELDS, ImportPlan, chunks
 from tsunagu.people.residents.report import ImportResult, ResidentImportError
 from tsunagu.people.residents.rows import ResidentRow
-from tsunagu.people.services import PersonInput, mask_location, persons_register_bulk
+from tsunagu.people.services import PersonInput, persons_register_bulk
 
 REGISTER_SOURCE = "resident-register"
 SYSTEM_USERNAME = "system-import"
@@ -126,16 +125,15 @@ def write_plan(plan: ImportPlan, result: ImportResult, municipality: Municipalit
             changes=changes,
             **audit,
         )
-    # The register may move a protected (DV) person, or a household member who shares her address: the
-    # log keeps that the location changed, not where to.
-    protections = protections_of([item.person for item in updated])
+    # A protected (DV) person's move: the log keeps which fields changed (audit_record), the change
+    # history the values, masked for every reader but the protecting agency.
     for item in updated:
         audit_record(
             action=Action.UPDATE,
             obj=item.person,
             person_id=item.person.pk,
             summary=f"住民記録取込で本人の記録を変更{movement(item.row)}: {', '.join(item.changes)}",
-            changes=mask_location(item.changes, protected=bool(protections[item.person.pk])),
+            changes=item.changes,
             **audit,
         )
     for household in changed_households:

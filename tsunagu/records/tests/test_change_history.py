@@ -143,6 +143,24 @@ def test_a_protected_location_is_hidden_in_the_history_from_an_agency_reading_on
     assert "0858-52-1111" in page  # what the person page shows this agency is shown here as well
 
 
+def test_the_protecting_agency_reads_its_own_protected_location_history(client, personas):
+    # The values are stored as they were (the log keeps names only) and masked when read, so the agency
+    # that protects her can still see where she moved from and to; everybody else sees 非表示.
+    person = register(personas.caseworker_a, address="鳥取県東伯郡琴浦町避難先1", address_protected=True,
+                      care_notes="DV被害のため住所非開示")  # fmt: skip
+    client.force_login(personas.caseworker_a)
+    url = reverse("people:person-edit", args=[person.pk])
+    data = {k: ("" if v is None else v) for k, v in client.get(url).context["form"].initial.items() if v is not False}
+    data.update(address="鳥取県東伯郡琴浦町転居先2")
+    assert client.post(url, data).status_code == 302
+
+    page = client.get(reverse("people:person-history", args=[person.pk])).content.decode()
+
+    assert "避難先1" in page and "転居先2" in page
+    entry = AuditEntry.objects.filter(action=Action.UPDATE, person_id=person.pk).latest("id")
+    assert "避難先" not in str(entry.changes) and "転居先" not in str(entry.changes)
+
+
 def test_a_case_records_changes_are_shown_only_where_the_record_itself_may_be_read(client, personas, edited):
     # A row about a consultation the reader cannot read (here: nobody can) stays out of the person's history.
     history = ChangeHistory.objects.create(
