@@ -23,9 +23,12 @@ def _protecting_supervisor(user: User, person: Person) -> None:
     if not person.address_protected or person.address_protected_by_id is None:
         raise PeopleError("住所が非開示（DV等）の方ではありません。")
     decision = decide(user, person.pk)
-    supervises = Membership.objects.filter(
-        user=user, organization_id=person.address_protected_by_id, role=Role.SUPERVISOR
-    ).exists()
+    # A confirmed supervisor only: a role still waiting for confirmation gives nothing (docs/accounts.md).
+    supervises = (
+        Membership.objects.confirmed()
+        .filter(user=user, organization_id=person.address_protected_by_id, role=Role.SUPERVISOR)
+        .exists()
+    )
     if not (supervises and location_for(user, person, decision).changeable):
         raise PeopleError("非開示の住所を閲覧できる職員を指名できるのは、非開示を登録した機関の監督者だけです。")
 
@@ -42,7 +45,9 @@ def address_viewer_add(
     assert organization is not None
     if not reason.strip():
         raise PeopleError({"reason": ["閲覧を認める理由を入力してください。"]})
-    casework = Membership.objects.filter(user=viewer, municipality_id=person.municipality_id, role__in=CASEWORK_ROLES)
+    casework = Membership.objects.confirmed().filter(
+        user=viewer, municipality_id=person.municipality_id, role__in=CASEWORK_ROLES
+    )
     if not viewer.is_active or viewer.municipality_id != person.municipality_id or not casework.exists():
         raise PeopleError({"user": ["この自治体で相談支援に携わる職員だけを指名できます。"]})
     if casework.filter(organization=organization).exists():
