@@ -3,7 +3,7 @@ and who may confirm a casework role waiting for confirmation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -51,6 +51,23 @@ class Confirmers:
     division_organizations: dict[int, tuple[int, ...]]  # division → the organisations that are that division
     organization_division: dict[int, int | None]
     administrators: dict[int, int | None]  # administrator → who requested their administrator role
+    # Every administrator role in the town, the retired accounts' too: user → who asked for it. The chain is
+    # followed to its start, so an account made through accounts of the asker's making is no second pair of
+    # eyes either. (A role deleted on the way is no longer seen here; its deletion is in the audit log.)
+    administrator_makers: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def made_through(self, pk: int, maker: int) -> bool:
+        """Whether ``pk``'s administrator role goes back, through any chain of administrators, to ``maker``."""
+        seen: set[int] = set()
+        todo = [pk]
+        while todo:
+            for given_by in self.administrator_makers.get(todo.pop(), ()):
+                if given_by == maker:
+                    return True
+                if given_by not in seen:
+                    seen.add(given_by)
+                    todo.append(given_by)
+        return False
 
     def of(self, membership: Membership) -> tuple[str, frozenset[int]]:
         """(``"organization"`` | ``"division"`` | ``"administrator"``, the user ids who may confirm)."""
@@ -70,7 +87,11 @@ class Confirmers:
         admins = {
             pk
             for pk, given_by in self.administrators.items()
-            if pk not in excluded and (membership.requested_by_id is None or given_by != membership.requested_by_id)
+            if pk not in excluded
+            and (
+                membership.requested_by_id is None
+                or (given_by != membership.requested_by_id and not self.made_through(pk, membership.requested_by_id))
+            )
         }
         return "administrator", frozenset(admins)
 
@@ -79,7 +100,8 @@ class Confirmers:
 
 
 def confirmers_for_municipality(*, municipality_id: int) -> Confirmers:
-    """The supervisors, divisions and administrators of a municipality, in three queries."""
+    """The supervisors, divisions and administrators of a municipality (and who made each administrator), in
+    four queries."""
     supervisors: dict[int, set[int]] = {}
     administrators: dict[int, int | None] = {}
     for organization_id, user_id, role, requested_by_id in (
@@ -99,11 +121,17 @@ def confirmers_for_municipality(*, municipality_id: int) -> Confirmers:
         organization_division[pk] = division_id
         if division_id and kind == OrganizationKind.TOWN_DIVISION:
             division_organizations.setdefault(division_id, []).append(pk)
+    makers: dict[int, set[int]] = {}
+    for user_id, requested_by_id in Membership.objects.filter(
+        municipality_id=municipality_id, role=Role.ADMINISTRATOR, requested_by__isnull=False
+    ).values_list("user_id", "requested_by_id"):
+        makers.setdefault(user_id, set()).add(requested_by_id)
     return Confirmers(
         supervisors={k: frozenset(v) for k, v in supervisors.items()},
         division_organizations={k: tuple(v) for k, v in division_organizations.items()},
         organization_division=organization_division,
         administrators=administrators,
+        administrator_makers={k: frozenset(v) for k, v in makers.items()},
     )
 
 
