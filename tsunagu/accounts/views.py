@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -245,10 +246,11 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 
 # --- Casework roles waiting for a supervisor's confirmation (docs/accounts.md) ------------------------
+# Lazy: built once at import, shown in the language of each request.
 _LEVELS = {
-    "organization": _("この機関の監督者として"),
-    "division": _("所管課の監督者として"),
-    "administrator": _("別のシステム管理者として（監督者のいない機関）"),
+    "organization": gettext_lazy("この機関の監督者として"),
+    "division": gettext_lazy("所管課の監督者として"),
+    "administrator": gettext_lazy("別のシステム管理者として（監督者のいない機関）"),
 }
 
 

@@ -15,6 +15,8 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -73,15 +75,15 @@ def casework_section(user: User, role: str, request: HttpRequest | None) -> Sect
     coordinator = role == Role.COORDINATOR
     return Section(
         role=role,
-        title="多機関協働（コーディネーター）" if coordinator else "相談員",
+        title=_("多機関協働（コーディネーター）") if coordinator else _("相談員"),
         counts=[
-            Tally("回答待ちのつなぎ", to_answer, f"{inbox}#incoming-title"),
-            Tally("今週の自分の予定", steps, f"{inbox}#steps-title"),
-            Tally("期限を過ぎたつなぎ", overdue, f"{inbox}#incoming-title", alert=overdue > 0),
+            Tally(_("回答待ちのつなぎ"), to_answer, f"{inbox}#incoming-title"),
+            Tally(_("今週の自分の予定"), steps, f"{inbox}#steps-title"),
+            Tally(_("期限を過ぎたつなぎ"), overdue, f"{inbox}#incoming-title", alert=overdue > 0),
         ],
         rows=recent,
         extra={"recent_url": f"{inbox}?staff={user.pk}"},
-        note="多機関協働の事例（支援プラン）はまだこのシステムにありません。届くつなぎは支援会議での検討依頼です。"
+        note=_("多機関協働の事例（支援プラン）はまだこのシステムにありません。届くつなぎは支援会議での検討依頼です。")
         if coordinator
         else "",
     )
@@ -104,11 +106,11 @@ def supervisor_section(user: User) -> Section:
     review = reverse("access:emergency-review-list")
     return Section(
         role=Role.SUPERVISOR,
-        title="監督者",
+        title=_("監督者"),
         counts=[
-            Tally("確認待ちの緊急時の閲覧", grants.waiting, review),
-            Tally("うち確認期限超過", grants.overdue, review, alert=grants.overdue > 0),
-            Tally("課内の期限を過ぎたつなぎ", overdue, reverse("consultations:referrals-open"), alert=overdue > 0),
+            Tally(_("確認待ちの緊急時の閲覧"), grants.waiting, review),
+            Tally(_("うち確認期限超過"), grants.overdue, review, alert=grants.overdue > 0),
+            Tally(_("課内の期限を過ぎたつなぎ"), overdue, reverse("consultations:referrals-open"), alert=overdue > 0),
         ],
     )
 
@@ -125,11 +127,11 @@ def administrator_section(user: User) -> Section:
     stale = worker is None or worker.at < timezone.now() - timedelta(minutes=15)
     return Section(
         role=Role.ADMINISTRATOR,
-        title="システム管理者",
+        title=_("システム管理者"),
         counts=[
-            Tally("利用者（有効）", users, admin),
-            Tally("機関", organizations, reverse("plans:organization-list")),
-            Tally("実行待ちのタスク", pending, admin, alert=pending > 100),
+            Tally(_("利用者（有効）"), users, admin),
+            Tally(pgettext("count", "機関"), organizations, reverse("plans:organization-list")),
+            Tally(_("実行待ちのタスク"), pending, admin, alert=pending > 100),
         ],
         extra={
             "plan": plan,
@@ -152,13 +154,13 @@ def auditor_section(user: User) -> Section:
     )
     log = reverse("audit:log")
     counts = [Tally(str(Action(a).label), by_kind[str(a)], f"{log}?action={a}") for a in UNUSUAL_ACTIONS]
-    counts.append(Tally("緊急時の閲覧", by_kind["emergency"], f"{log}?action={Action.GRANT}"))
+    counts.append(Tally(_("緊急時の閲覧"), by_kind["emergency"], f"{log}?action={Action.GRANT}"))
     latest = list(
         entries.select_related("organization").only(
             "created_at", "username", "action", "organization__name", "basis"
         ).order_by("-created_at", "-id")[:10]
     )  # fmt: skip
-    return Section(role=Role.AUDITOR, title="監査担当", counts=counts, rows=latest)
+    return Section(role=Role.AUDITOR, title=_("監査担当"), counts=counts, rows=latest)
 
 
 def sections_for_user(user: User, roles: set[str], request: HttpRequest | None = None) -> list[Section]:
