@@ -92,7 +92,7 @@ class AddressViewerForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        casework = Membership.objects.filter(user_id=OuterRef("pk"), role__in=CASEWORK_ROLES)
+        casework = Membership.objects.confirmed().filter(user_id=OuterRef("pk"), role__in=CASEWORK_ROLES)
         field = self.fields["user"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (

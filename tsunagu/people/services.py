@@ -40,7 +40,7 @@ from tsunagu.people.models import (
     PersonName,
     Relationship,
 )
-from tsunagu.people.protection import LOCATION_FIELDS, location_for
+from tsunagu.people.protection import LOCATION_FIELDS, location_for, locations_for
 from tsunagu.people.search import phone_key
 
 
@@ -399,6 +399,10 @@ def _person_update(
         for name in SHOWN_TO_PROTECTING_AGENCY if person.address_protected else KEPT_FROM_OTHERS_INHERITED:
             values[name] = getattr(person, name)
     errors = _person_errors(values, person.municipality_id)
+    moved = [name for name in LOCATION_FIELDS if values[name] != getattr(person, name)]
+    if moved and _shares_household_with_hidden_location(user, person):
+        for name in moved:
+            errors.setdefault(name, []).append(MEMBER_LOCATION_HIDDEN)
     if number_refused:
         errors.setdefault("resident_number", []).append(RESIDENT_NUMBER_TAKEN)
     if errors:
@@ -485,6 +489,31 @@ class MemberInput:
     is_key_person: bool = False
 
 
+# A member who shares a protected member's address inherits the protection (``protection``): were anyone
+# to add people to such a household, registering someone at a guessed address and seeing it turn 非表示
+# would confirm the guess. So while a protected location of the household is hidden from the user (the
+# household page shows it 非表示, and says no more than this), who joins is the protecting agency's to decide.
+HOUSEHOLD_LOCATION_HIDDEN = (
+    "この世帯には住所が非表示の方がいるため、世帯員の追加は住所の非開示を登録した機関が行います。"
+)
+
+
+def _hidden_protected_location(user: User, people: Sequence[Person]) -> bool:
+    return any(location.protected and location.hidden for location in locations_for(user, people).values())
+
+
+# Likewise a member's own location: moved to a guess, it would turn 非表示 exactly when the guess is right.
+MEMBER_LOCATION_HIDDEN = "世帯に住所が非表示の方がいるため、この方の住所は住所の非開示を登録した機関が変更します。"
+
+
+def _shares_household_with_hidden_location(user: User, person: Person) -> bool:
+    households = HouseholdMember.objects.filter(person=person).values("household_id")
+    others = HouseholdMember.objects.filter(household_id__in=households, person__merged_into__isnull=True).exclude(
+        person=person
+    )
+    return _hidden_protected_location(user, [m.person for m in others.select_related("person")])
+
+
 @transaction.atomic
 def household_create(
     *, user: User, members: list[MemberInput], address: str = "", postal_code: str = "",
@@ -503,6 +532,8 @@ def household_create(
         raise PeopleError("閲覧のみの方（支援会議・緊急時の閲覧）を世帯員にすることはできません。")
     if sum(1 for m in members if m.relationship == Relationship.HEAD) > 1:
         raise PeopleError("世帯主は一人です。")
+    if len(members) > 1 and _hidden_protected_location(user, [m.person for m in members]):
+        raise PeopleError(HOUSEHOLD_LOCATION_HIDDEN)
     household = Household.objects.create(
         municipality_id=user.municipality_id,
         address=address.strip(),
@@ -552,6 +583,9 @@ def household_member_add(
         raise PeopleError("閲覧のみの方（支援会議・緊急時の閲覧）を世帯員にすることはできません。")
     # Checked on the locked household: two members added at once cannot both be its head, or the same person.
     locked(household)
+    current = [m.person for m in household.members.filter(person__merged_into__isnull=True).select_related("person")]
+    if _hidden_protected_location(user, [*current, member.person]):
+        raise PeopleError(HOUSEHOLD_LOCATION_HIDDEN)
     if HouseholdMember.objects.filter(household=household, person=member.person).exists():
         raise PeopleError("この方はすでにこの世帯の世帯員です。")
     if member.relationship == Relationship.HEAD and household.members.filter(relationship=Relationship.HEAD).exists():

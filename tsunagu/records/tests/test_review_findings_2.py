@@ -9,6 +9,12 @@
   confirming administrator must not hold a role given by the one who asked, but only one step was looked
   at, so A → Z (an administrator A made) → Y (one Z made) let Y confirm the supervisor role A asked for at
   a new organisation outside any division: a casework role with nobody but A behind it.
+- G3: another agency confirmed a guess at a protected (DV) address: it registered someone at the guessed
+  address and put them into the protected mother's household (it may edit the household through its
+  consent on the child); the newcomer's address turned 非表示 exactly when the guess was right, since a
+  member who shares a protected member's address inherits the protection.
+- G4: the same guess, by editing a member already in that household who lives elsewhere (the father, whom
+  the agency may edit on consent): his address set to the guess turned 非表示 exactly when it was right.
 """
 
 from __future__ import annotations
@@ -21,8 +27,17 @@ from tsunagu.accounts.selectors import confirmers_for_municipality
 from tsunagu.core.models import Membership, Organization, OrganizationKind, Role
 from tsunagu.core.services import user_create
 from tsunagu.people.address_viewers import address_viewer_add, may_name_viewers
-from tsunagu.people.models import AddressViewer
-from tsunagu.people.services import PeopleError
+from tsunagu.people.models import AddressViewer, Relationship
+from tsunagu.people.selectors import location_hidden_for_user, person_check_for_user
+from tsunagu.people.services import (
+    MemberInput,
+    PeopleError,
+    PersonInput,
+    household_create,
+    household_member_add,
+    person_update,
+)
+from tsunagu.people.tests import test_dv_protection as dv
 from tsunagu.people.tests.helpers import register
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +87,45 @@ def test_g2_an_administrator_made_through_a_chain_of_the_askers_accounts_confirm
     client.post(reverse("core:membership-confirm", args=[asked.pk]))
     asked.refresh_from_db()
     assert asked.is_pending
+
+
+def test_g3_a_household_with_a_hidden_protected_location_takes_no_members_from_who_cannot_see_it(personas):
+    a = dv.arrange(personas)  # 福祉あんしん課 protects the mother; りんくす (caseworker B) reads both on consent
+    b = personas.caseworker_b
+    answers: dict[str, object] = {}
+    for guess in (dv.ADDRESS, "琴浦町外れの住所一番（試験）"):
+        dummy = register(b, family_name="試験", given_name="推測", address=guess)
+        try:
+            household_member_add(user=b, household=a.household, member=MemberInput(dummy, Relationship.UNRELATED))
+        except PeopleError:
+            answers[guess] = "refused"
+            continue
+        answers[guess] = location_hidden_for_user(user=b, person=dummy)
+    assert answers[dv.ADDRESS] == answers["琴浦町外れの住所一番（試験）"], answers
+    # A new household with the mother in it, likewise (B may edit the mother on consent).
+    dummy = register(b, family_name="試験", given_name="二人目", address=dv.ADDRESS)
+    with pytest.raises(PeopleError):
+        household_create(user=b, members=[MemberInput(a.mother, Relationship.HEAD),
+                                          MemberInput(dummy, Relationship.UNRELATED)])  # fmt: skip
+
+
+def test_g4_a_member_of_a_household_with_a_hidden_protected_location_cannot_be_moved_to_a_guess(personas):
+    a = dv.arrange(personas)
+    anshin, b = personas.coordinator, personas.caseworker_b
+    father = register(anshin, family_name="川本", given_name="父", address="琴浦町別の住所二番（試験）")
+    dv.consent_record(user=anshin, person=father, data=dv.ConsentInput(
+        purpose="支援のための情報共有", method=dv.ConsentMethod.WRITTEN, given_on=timezone.localdate(),
+        organizations=[dv.org("相談支援センターサポートりんくす")]))  # fmt: skip
+    household_member_add(user=anshin, household=a.household, member=MemberInput(father, Relationship.SPOUSE))
+    assert not location_hidden_for_user(user=b, person=father)  # he lives elsewhere: his address is B's to see
+    answers: dict[str, object] = {}
+    for guess in ("琴浦町外れの住所一番（試験）", dv.ADDRESS):
+        view = person_check_for_user(user=b, pk=father.pk, editing=True)
+        data = {f: getattr(view.person, f) for f in PersonInput.__dataclass_fields__} | {"address": guess}
+        try:
+            person_update(user=b, person=view.person, data=PersonInput(**data), expected_version=view.person.version)
+        except PeopleError:
+            answers[guess] = "refused"
+            continue
+        answers[guess] = location_hidden_for_user(user=b, person=father)
+    assert answers[dv.ADDRESS] == answers["琴浦町外れの住所一番（試験）"], answers
