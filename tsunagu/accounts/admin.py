@@ -303,6 +303,12 @@ class UserAdmin(MunicipalityScopedAdmin, DjangoUserAdmin):
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> None:
         return None  # the user forms list their fields (fieldsets); the municipality is set on save
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A username is fixed once the account exists: the log's entries keep it as who acted, and the
+        # operator names deployment auditors by it (TSUNAGU_DEPLOYMENT_AUDITORS), which a rename would hand on.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "username") if obj is not None else readonly
+
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:

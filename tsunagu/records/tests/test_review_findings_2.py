@@ -15,6 +15,10 @@
   member who shares a protected member's address inherits the protection.
 - G4: the same guess, by editing a member already in that household who lives elsewhere (the father, whom
   the agency may edit on consent): his address set to the guess turned 非表示 exactly when it was right.
+- G5: an administrator took the deployment auditors' view (the entries of no town), which only the
+  operator is to give (TSUNAGU_DEPLOYMENT_AUDITORS names usernames): the administration's user page let
+  them rename the listed auditor's account away and give the name to an account of their own. A
+  username is now fixed once the account exists (it is also what the log's entries keep of who acted).
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.accounts.selectors import confirmers_for_municipality
-from tsunagu.core.models import Membership, Organization, OrganizationKind, Role
+from tsunagu.accounts.tests.admin_pages import page_data
+from tsunagu.audit.selectors import is_deployment_auditor
+from tsunagu.core.models import Membership, Organization, OrganizationKind, Role, User
 from tsunagu.core.services import user_create
 from tsunagu.people.address_viewers import address_viewer_add, may_name_viewers
 from tsunagu.people.models import AddressViewer, Relationship
@@ -129,3 +135,20 @@ def test_g4_a_member_of_a_household_with_a_hidden_protected_location_cannot_be_m
             continue
         answers[guess] = location_hidden_for_user(user=b, person=father)
     assert answers[dv.ADDRESS] == answers["琴浦町外れの住所一番（試験）"], answers
+
+
+def test_g5_an_administrator_cannot_rename_accounts_into_the_deployment_auditors_list(client, personas, settings):
+    settings.TSUNAGU_DEPLOYMENT_AUDITORS = [personas.auditor.username]
+    listed = personas.auditor.username
+    own = user_create(municipality=personas.town, username="admin_friend", password="x-very-long-pw-1")
+    Membership.objects.create(
+        municipality=personas.town, user=own, organization=Organization.objects.get(name="福祉あんしん課"),
+        role=Role.AUDITOR, requested_by=personas.administrator, confirmed_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(personas.administrator)
+    for user, name in ((personas.auditor, "audit_old"), (own, listed)):
+        url = reverse("tsunagu-admin:core_user_change", args=[user.pk])
+        data = page_data(client.get(url)) | {"username": name}
+        client.post(url, data)
+    assert User.objects.get(pk=personas.auditor.pk).username == listed
+    assert not is_deployment_auditor(User.objects.get(pk=own.pk))
