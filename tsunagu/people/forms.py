@@ -74,20 +74,10 @@ class PersonNameForm(forms.Form):
     given_name_kana = KanaField(label=_("名（フリガナ）"), max_length=100, required=False)
 
 
-class _StaffChoiceField(forms.ModelChoiceField):
-    """A member of staff by id; an id no database column could hold is an invalid choice, not an error."""
-
-    def to_python(self, value: Any) -> Any:
-        text = str(value)
-        if value not in self.empty_values and not (text.isascii() and text.isdigit() and len(text) < 12):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
 class AddressViewerForm(forms.Form):
     """Naming a member of staff of the town who may see a protected (DV) location."""
 
-    user = _StaffChoiceField(label=_("閲覧を認める職員"), queryset=User.objects.none())
+    user = ModelChoiceField(label=_("閲覧を認める職員"), queryset=User.objects.none())
     reason = forms.CharField(label=_("理由"), max_length=200)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

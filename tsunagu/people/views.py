@@ -13,7 +13,7 @@ from tsunagu.access import selectors as access
 from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors, page_of
-from tsunagu.core.params import IdParam
+from tsunagu.core.params import IdParam, parse_id
 from tsunagu.core.versioning import EditConflict
 from tsunagu.people import address_viewers, consent_documents, merge, selectors, services
 from tsunagu.people.forms import (
@@ -225,11 +225,11 @@ def person_address_viewer_add(request: HttpRequest, pk: int) -> HttpResponse:
 def person_address_viewer_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     view = selectors.person_check_for_user(user=user, pk=pk)
-    viewer_id = request.POST.get("viewer", "")
+    viewer_id = parse_id(request.POST.get("viewer"))
     try:
-        if not (viewer_id.isascii() and viewer_id.isdigit() and len(viewer_id) < 12):
+        if viewer_id is None:
             raise ValidationError("指名が見つかりません（すでに取り消されています）。")
-        address_viewers.address_viewer_revoke(user=user, person=view.person, viewer_id=int(viewer_id), request=request)
+        address_viewers.address_viewer_revoke(user=user, person=view.person, viewer_id=viewer_id, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
