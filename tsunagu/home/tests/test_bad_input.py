@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import HealthCheck, Phase, given, settings
@@ -99,6 +99,10 @@ NASTY = (
 # the others hold): the sweep that finds a parser's blind spot without waiting for the draw to pick it.
 SWEEP = ("", "²", "٣", "１２", HUGE, str(2**63), "-1", "\x00", "x" * 10_001, "令和99年99月99日", "10000-01-01",
          "<script>alert(1)</script>")  # fmt: skip
+# On PostgreSQL the walk sends what the database itself may refuse (overflowing and negative ids, NUL,
+# over-long text, an impossible year) with fewer draws: how a value parses is the same on both, and SQLite
+# runs the whole walk.
+DATABASE_SWEEP = ("", "²", HUGE, str(2**63), "-1", "\x00", "x" * 10_001, "10000-01-01")
 VALUE = st.one_of(st.sampled_from(NASTY), st.sampled_from(NASTY), st.text(max_size=40), st.integers().map(str))
 GET_EXAMPLES = 2  # per page and persona that opens it
 FORM_EXAMPLES = 4  # per form and persona
@@ -295,6 +299,9 @@ def _html(response: Any) -> str:
 
 def test_every_page_and_form_answers_bad_input_without_a_server_error(personas, clients, monkeypatch, capsys):
     started = time.monotonic()
+    full = connection.vendor == "sqlite"
+    sweep = SWEEP if full else DATABASE_SWEEP
+    get_examples, form_examples = (GET_EXAMPLES, FORM_EXAMPLES) if full else (1, 2)
     arrangement = arrange("own", personas, monkeypatch)
     ids = arranged_ids(arrangement)
     fallback = {
@@ -343,10 +350,10 @@ def test_every_page_and_form_answers_bad_input_without_a_server_error(personas, 
 
             if opened and (page.name, bool(query)) not in swept:
                 swept.add((page.name, bool(query)))
-                for value in SWEEP:
+                for value in sweep:
                     get_with({**dict.fromkeys(names, value), **query})
             strategy = st.dictionaries(st.sampled_from(names), VALUE, min_size=1, max_size=4)
-            fuzz(strategy, GET_EXAMPLES if opened else 1, get_with)
+            fuzz(strategy, get_examples if opened else 1, get_with)
             for form in found:
                 key = (form.method, form.action, frozenset(form.fields))
                 if not form.fields or key in fuzzed:
@@ -369,9 +376,9 @@ def test_every_page_and_form_answers_bad_input_without_a_server_error(personas, 
 
                 if key not in swept:
                     swept.add(key)
-                    for value in SWEEP:
+                    for value in sweep:
                         send_form(form.swept(value))
-                fuzz(strategy, FORM_EXAMPLES, send_form)
+                fuzz(strategy, form_examples, send_form)
 
     # Ids no database column holds, at its limit, and nothing at all: every URL that takes one.
     for page in (p for p in pages if p.converters):
