@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.japanese.wareki import to_wareki
+from tsunagu.core.japanese.display import date_label
 from tsunagu.core.models import Municipality, Organization
 
 
@@ -155,7 +155,10 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         # Shown in the intake form's choice of consent: the date as staff write it, and how it was given.
-        return f"{to_wareki(self.given_on)}の本人同意（{self.get_method_display()}）"
+        return _("%(date)sの本人同意（%(method)s）") % {
+            "date": date_label(self.given_on),
+            "method": self.get_method_display(),
+        }
 
     @property
     def is_active(self) -> bool:

@@ -19,13 +19,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagu.access import reviews
 from tsunagu.access.models import AccessGrant, Basis, Consent, ConsentGiver, ConsentMethod, ReviewStatus
 from tsunagu.access.policy import casework_memberships, decide
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
-from tsunagu.core.japanese.wareki import to_wareki
+from tsunagu.core.japanese.display import date_label
 from tsunagu.core.models import Organization, User
 from tsunagu.core.scans import check_scan
 from tsunagu.core.transitions import transition
@@ -48,13 +49,13 @@ def acting_organization(user: User, organization_id: int | None = None) -> Organ
     """The organisation the user acts for: the one named, which must be a casework membership of theirs."""
     memberships = casework_memberships(user)
     if not memberships:
-        raise AccessError("相談業務の役割がないため、個人の記録は扱えません。")
+        raise AccessError(_("相談業務の役割がないため、個人の記録は扱えません。"))
     if organization_id is None:
         return memberships[0].organization
     for membership in memberships:
         if membership.organization_id == organization_id:
             return membership.organization
-    raise AccessError("所属していない機関として操作することはできません。")
+    raise AccessError(_("所属していない機関として操作することはできません。"))
 
 
 def grant_create(
@@ -102,9 +103,9 @@ def grant_create(
 def _grant_problem(organization: Organization, person: PersonRef, basis: str) -> str:
     """Why this grant may not be given ("" when it may): the rules ``grant_create`` and its bulk variant share."""
     if organization.municipality_id != person.municipality_id:
-        return "他の自治体の機関に閲覧権限を付与することはできません。"
+        return _("他の自治体の機関に閲覧権限を付与することはできません。")
     if basis not in Basis.values:
-        return f"閲覧権限の法的根拠「{basis}」は定められていません。"
+        return _("閲覧権限の法的根拠「%(basis)s」は定められていません。") % {"basis": basis}
     return ""
 
 
@@ -130,7 +131,7 @@ BULK_BATCH_SIZE = 1_000  # rows per INSERT (Django lowers it on SQLite to stay u
 def _bulk_grant_problem(grant: GrantInput) -> str:
     if grant.basis == Basis.EMERGENCY:
         # An emergency needs its own reason, a time limit and a supervisor's review: emergency_access_request.
-        return "緊急時の閲覧権限は一件ずつ、理由と期限を付けて申請してください。"
+        return _("緊急時の閲覧権限は一件ずつ、理由と期限を付けて申請してください。")
     return _grant_problem(grant.organization, grant.person, grant.basis)
 
 
@@ -155,7 +156,9 @@ def grants_create_bulk(
     refused = [problem for problem in map(_bulk_grant_problem, grants) if problem]
     if refused:
         raise AccessError(
-            f"{refused[0]}（該当{len(refused)}件。何も付与していません）" if len(refused) > 1 else refused[0]
+            _("%(problem)s（該当%(count)s件。何も付与していません）") % {"problem": refused[0], "count": len(refused)}
+            if len(refused) > 1
+            else refused[0]
         )
     now = timezone.now()
     created = AccessGrant.objects.bulk_create(
@@ -235,17 +238,17 @@ class ConsentInput:
 def _consent_errors(person: PersonRef, data: ConsentInput) -> list[str]:
     errors = []
     if not data.purpose.strip():
-        errors.append("利用目的を入力してください。")
+        errors.append(_("利用目的を入力してください。"))
     if data.given_on > timezone.localdate():
-        errors.append("同意日に未来の日付は入力できません。")
+        errors.append(_("同意日に未来の日付は入力できません。"))
     if not data.all_plan_agencies and not data.organizations:
-        errors.append("共有先の機関を一つ以上選ぶか、「計画のすべての支援関係機関」を選んでください。")
+        errors.append(_("共有先の機関を一つ以上選ぶか、「計画のすべての支援関係機関」を選んでください。"))
     if any(o.municipality_id != person.municipality_id for o in data.organizations):
-        errors.append("他の自治体の機関は共有先に選べません。")
+        errors.append(_("他の自治体の機関は共有先に選べません。"))
     if data.given_by != ConsentGiver.SELF and not data.representative_name.strip():
-        errors.append("代理人による同意では、代理人の氏名を入力してください。")
+        errors.append(_("代理人による同意では、代理人の氏名を入力してください。"))
     if data.method == ConsentMethod.ORAL and data.document:
-        errors.append("口頭の同意に同意書は添付できません（書面を選んでください）。")
+        errors.append(_("口頭の同意に同意書は添付できません（書面を選んでください）。"))
     return errors
 
 
@@ -267,7 +270,9 @@ def _require_editing(user: User, person_id: int, what: str) -> None:
     支援会議 or an emergency only lets it read. Asked of the access rule here, whatever the page showed."""
     decision = decide(user, person_id)
     if not decision.may_edit:
-        raise AccessError(f"{what}権限がありません{'（閲覧のみ）' if decision.allowed else ''}。")
+        if decision.allowed:
+            raise AccessError(_("%(action)s権限がありません（閲覧のみ）。") % {"action": what})
+        raise AccessError(_("%(action)s権限がありません。") % {"action": what})
 
 
 @transaction.atomic
@@ -283,7 +288,7 @@ def consent_record(
     A scanned form is accepted by its content (PDF, JPEG, PNG, TIFF: ``tsunagu.core.scans``), else
     ``AccessError`` naming what it is, and stored under a random name, readable by the service only.
     """
-    _require_editing(user, person.pk, "この方の本人同意を記録する")
+    _require_editing(user, person.pk, _("この方の本人同意を記録する"))
     errors = _consent_errors(person, data)
     document = _stored_scan(data.document, errors)
     if errors:
@@ -337,8 +342,13 @@ def consent_record(
 
 def _withdrawn(current: Consent) -> AccessError:
     assert current.withdrawn_on is not None
-    by = f"、{current.withdrawn_recorded_by}が記録" if current.withdrawn_recorded_by_id else ""
-    return AccessError(f"この同意はすでに撤回されています（{to_wareki(current.withdrawn_on)}撤回{by}）。")
+    on = date_label(current.withdrawn_on)
+    if current.withdrawn_recorded_by_id:
+        return AccessError(
+            _("この同意はすでに撤回されています（%(date)s撤回、%(by)sが記録）。")
+            % {"date": on, "by": current.withdrawn_recorded_by}
+        )
+    return AccessError(_("この同意はすでに撤回されています（%(date)s撤回）。") % {"date": on})
 
 
 @transaction.atomic
@@ -352,13 +362,13 @@ def consent_withdraw(
     consent is locked, so a referral accepted under it just before is revoked with the rest. The user
     must be able to edit the person's record (own record or consent), else ``AccessError``.
     """
-    _require_editing(user, consent.person_id, "この方の本人同意の撤回を記録する")
+    _require_editing(user, consent.person_id, _("この方の本人同意の撤回を記録する"))
     if consent.withdrawn_on is not None:
         raise _withdrawn(consent)
     if withdrawn_on > timezone.localdate():
-        raise AccessError("撤回日に未来の日付は入力できません。")
+        raise AccessError(_("撤回日に未来の日付は入力できません。"))
     if withdrawn_on < consent.given_on:
-        raise AccessError("撤回日が同意日より前になっています。")
+        raise AccessError(_("撤回日が同意日より前になっています。"))
     acting = acting_organization(user)
     consent = transition(
         consent,
@@ -398,9 +408,9 @@ def emergency_access_request(
     """
     organization = acting_organization(user, organization_id)
     if len(reason.strip()) < 10:
-        raise AccessError("緊急に閲覧する理由を具体的に（10文字以上）書いてください。")
+        raise AccessError(_("緊急に閲覧する理由を具体的に（10文字以上）書いてください。"))
     if not 1 <= hours <= EMERGENCY_MAX_HOURS:
-        raise AccessError(f"緊急時の閲覧期間は1時間から{EMERGENCY_MAX_HOURS}時間までです。")
+        raise AccessError(_("緊急時の閲覧期間は1時間から%(hours)s時間までです。") % {"hours": EMERGENCY_MAX_HOURS})
     return grant_create(
         organization=organization,
         person=person,
@@ -415,8 +425,13 @@ def emergency_access_request(
 
 
 def _reviewed(current: AccessGrant) -> AccessError:
-    by = f"、{current.reviewed_by}" if current.reviewed_by_id else ""
-    return AccessError(f"この緊急閲覧はすでに確認済みです（{current.get_review_status_display()}{by}）。")
+    status = current.get_review_status_display()
+    if current.reviewed_by_id:
+        return AccessError(
+            _("この緊急閲覧はすでに確認済みです（%(status)s、%(by)s）。")
+            % {"status": status, "by": current.reviewed_by}
+        )
+    return AccessError(_("この緊急閲覧はすでに確認済みです（%(status)s）。") % {"status": status})
 
 
 @transaction.atomic
@@ -432,11 +447,11 @@ def emergency_access_review(
     """
     reviewing_for = reviews.reviewing_organization(user, grant)
     if reviewing_for is None:
-        raise AccessError("この緊急閲覧を確認する権限がありません。")
+        raise AccessError(_("この緊急閲覧を確認する権限がありません。"))
     if grant.review_status != ReviewStatus.PENDING:
         raise _reviewed(grant)
     if not approve and not note.strip():
-        raise AccessError("不適切と判断した理由を書いてください。")
+        raise AccessError(_("不適切と判断した理由を書いてください。"))
     grant = transition(
         grant,
         expect={"review_status": ReviewStatus.PENDING},

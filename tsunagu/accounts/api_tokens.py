@@ -36,7 +36,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "APIトークンを取り消しました。以後このトークンは使えません。")
+            messages.success(request, _("APIトークンを取り消しました。以後このトークンは使えません。"))
         return redirect("core:api-tokens")
     if form.is_bound and form.is_valid():
         try:

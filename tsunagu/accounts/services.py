@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tsunagu.accounts.selectors import confirmers_for_municipality
@@ -195,10 +196,10 @@ def _pending_for(user: User, membership_id: int) -> Membership:
         .first()
     )
     if membership is None or not membership.is_pending:
-        raise ValidationError("この申請はすでに処理されたか、取り消されています。")
+        raise ValidationError(_("この申請はすでに処理されたか、取り消されています。"))
     confirmers = confirmers_for_municipality(municipality_id=user.municipality_id)
     if not user.is_active or not confirmers.may_confirm(user=user, membership=membership):
-        raise ValidationError("この役割を確認する権限がありません。")
+        raise ValidationError(_("この役割を確認する権限がありません。"))
     return membership
 
 

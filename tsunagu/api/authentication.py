@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
@@ -19,7 +20,7 @@ class ApiTokenAuthentication(TokenAuthentication):
         if found is not None:
             user, token = found
             if user.municipality_id is None:
-                raise exceptions.AuthenticationFailed("このアカウントはAPIを利用できません。")
+                raise exceptions.AuthenticationFailed(_("このアカウントはAPIを利用できません。"))
             api_token_used(token=token, request=request._request)
         return found
 
@@ -28,7 +29,7 @@ class ApiTokenAuthentication(TokenAuthentication):
             return super().authenticate_credentials(token)
         except exceptions.AuthenticationFailed as error:
             raise exceptions.AuthenticationFailed(
-                "APIトークンが無効です（期限切れ、取消済み、または誤り）。新しいトークンを発行してください。"
+                _("APIトークンが無効です（期限切れ、取消済み、または誤り）。新しいトークンを発行してください。")
             ) from error
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -39,7 +40,7 @@ class ErrorOutput(serializers.Serializer):
 class PreconditionRequired(exceptions.APIException):
     status_code = 428
     default_code = "precondition_required"
-    default_detail = "更新には If-Match ヘッダー（直前に取得した ETag）が必要です。"
+    default_detail = gettext_lazy("更新には If-Match ヘッダー（直前に取得した ETag）が必要です。")
 
 
 def _fields(detail: Any) -> dict[str, list[str]]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core import signing
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -34,7 +35,7 @@ def page_size(request: Request) -> int:
     if not raw:
         return DEFAULT_SIZE
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_SIZE:
-        raise ValidationError({"page_size": [f"1から{MAX_SIZE}までの数を指定してください。"]})
+        raise ValidationError({"page_size": [_("1から%(most)sまでの数を指定してください。") % {"most": MAX_SIZE}]})
     return int(raw)
 
 
@@ -48,7 +49,9 @@ def _decode(cursor: str) -> list[Any]:
         signed = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         return json.loads(_SIGNER.unsign(signed))
     except (ValueError, signing.BadSignature) as error:
-        raise ValidationError({"cursor": ["このカーソルは使えません。一覧の最初から取得し直してください。"]}) from error
+        raise ValidationError(
+            {"cursor": [_("このカーソルは使えません。一覧の最初から取得し直してください。")]}
+        ) from error
 
 
 def _after(ordering: Sequence[str], values: list[Any]) -> Q:
@@ -75,7 +78,7 @@ def keyset_page(request: Request, rows: QuerySet[Any], ordering: Sequence[str], 
         values = _decode(cursor)
         # The cursor names the order it was written in: one from another sort is refused, not misread.
         if len(values) != len(ordering) + 1 or values[0] != list(ordering):
-            message = "このカーソルは使えません（並び順が変わりました）。一覧の最初から取得し直してください。"
+            message = _("このカーソルは使えません（並び順が変わりました）。一覧の最初から取得し直してください。")
             raise ValidationError({"cursor": [message]})
         queryset = queryset.filter(_after(ordering, values[1:]))
     fetched = wrap(queryset).page_slice(0, size)
@@ -96,7 +99,7 @@ def offset_page(request: Request, results: Any, limit: int) -> Page:
     if cursor:
         values = _decode(cursor)
         if len(values) != 1 or not isinstance(values[0], int) or not 0 <= values[0] < limit:
-            raise ValidationError({"cursor": ["このカーソルは使えません。"]})
+            raise ValidationError({"cursor": [_("このカーソルは使えません。")]})
         start = values[0]
     fetched = results.page_slice(start, size)
     shown = fetched[:size]

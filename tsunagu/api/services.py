@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagu.api.models import ApiToken
 from tsunagu.audit.models import Action
@@ -30,11 +31,13 @@ def api_token_issue(*, user: User, name: str, days: int, request: HttpRequest | 
     requires it (the page is behind ``TwoFactorRequiredMiddleware``).
     """
     if not name.strip():
-        raise ApiTokenError("用途（例: 訪問用タブレット）を入力してください。")
+        raise ApiTokenError(_("用途（例: 訪問用タブレット）を入力してください。"))
     if not 1 <= days <= MAX_DAYS:
-        raise ApiTokenError(f"有効期間は1日から{MAX_DAYS}日までです。")
+        raise ApiTokenError(_("有効期間は1日から%(days)s日までです。") % {"days": MAX_DAYS})
     if ApiToken.objects.filter(user=user).count() >= TOKENS_PER_USER:
-        raise ApiTokenError(f"APIトークンは一人{TOKENS_PER_USER}個までです。使っていないものを取り消してください。")
+        raise ApiTokenError(
+            _("APIトークンは一人%(most)s個までです。使っていないものを取り消してください。") % {"most": TOKENS_PER_USER}
+        )
     token, text = ApiToken.objects.create(user=user, expiry=timedelta(days=days), name=name.strip()[:100])
     summary = f"APIトークンを発行: {token.name}（{token.token_key}…、{days}日）"
     audit_record(user=user, action=Action.CREATE, summary=summary, request=request)
@@ -46,7 +49,7 @@ def api_token_revoke(*, user: User, token_key: str, request: HttpRequest | None 
     """Revoke one of the user's own tokens (a token of someone else answers as not found)."""
     token = ApiToken.objects.filter(user=user, token_key=token_key).first()
     if token is None:
-        raise ApiTokenError("そのAPIトークンは見つかりません。")
+        raise ApiTokenError(_("そのAPIトークンは見つかりません。"))
     audit_record(
         user=user, action=Action.DELETE, summary=f"APIトークンを取消: {token.name}（{token.token_key}…）",
         request=request,

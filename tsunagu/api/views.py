@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.utils.translation import gettext as _
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -63,5 +64,5 @@ def if_match_version(request: Request) -> int:
         raise PreconditionRequired
     match = _ETAG.match(header)
     if match is None:
-        raise PreconditionRequired('If-Match には、取得したときの ETag（例: "3"）をそのまま指定してください。')
+        raise PreconditionRequired(_('If-Match には、取得したときの ETag（例: "3"）をそのまま指定してください。'))
     return int(match[1])

@@ -21,12 +21,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, QueryDict
+from django.utils.translation import gettext_lazy
+
+from tsunagu.core.choices import CHOICE_EMPTY_LABEL
 
 MAX_ID = 2**63 - 1  # the largest id a BIGINT (SQLite INTEGER, PostgreSQL bigint) holds
 # A list is paged to find what was just seen, not to read a city's records 50 at a time: past this,
 # the filters narrow faster, and OFFSET stays cheap enough to answer.
 MAX_PAGE = 10_000
-INVALID_CHOICE = "選択肢が正しくありません。画面を開き直して、もう一度選んでください。"
+INVALID_CHOICE = gettext_lazy("選択肢が正しくありません。画面を開き直して、もう一度選んでください。")
 
 _REGISTRY: dict[str, Param] = {}
 
@@ -120,9 +123,12 @@ def _is_id_choice(field: forms.ModelChoiceField, value: object) -> bool:
 
 class ModelChoiceField(forms.ModelChoiceField):
     """Django's ModelChoiceField, refusing ``٣`` (which int() reads as 3) and ids no column holds with
-    one clear message on the field, before any query."""
+    one clear message on the field, before any query. Nothing chosen reads 「選択してください」 (``core.choices``)."""
 
     default_error_messages = {"invalid_choice": INVALID_CHOICE}
+
+    def __init__(self, queryset: Any, *, empty_label: Any = CHOICE_EMPTY_LABEL, **kwargs: Any) -> None:
+        super().__init__(queryset, empty_label=empty_label, **kwargs)
 
     def to_python(self, value: Any) -> Any:
         if value not in self.empty_values and not _is_id_choice(self, value):

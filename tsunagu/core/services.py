@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagu.core.models import Membership, Municipality, Organization, Role, User
 
@@ -45,9 +46,9 @@ def user_create(
 def membership_add(*, user: User, organization: Organization, role: Role, confirmed_by: str) -> Membership:
     """A membership in effect at once, confirmed by ``confirmed_by`` (a command, as ``user_create``)."""
     if organization.municipality_id != user.municipality_id:
-        raise ValidationError("他の自治体の機関には所属できません。")
+        raise ValidationError(_("他の自治体の機関には所属できません。"))
     now = timezone.now()
-    membership, _ = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         municipality=user.municipality,
         user=user,
         organization=organization,

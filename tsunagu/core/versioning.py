@@ -36,9 +36,10 @@ from django.db import models
 from django.db.models import F
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.japanese.wareki import to_wareki
+from tsunagu.core.japanese.display import date_label
 from tsunagu.core.pages import add_service_errors
 
 # A long text (配慮事項, 連絡上の注意) is quoted only this far in the conflict message.
@@ -107,16 +108,16 @@ def display_value(instance: models.Model, name: str) -> str:
     field = instance._meta.get_field(name)
     value = getattr(instance, name)
     if value in (None, ""):
-        return "空欄"
+        return gettext("空欄")
     if isinstance(field, models.BooleanField):
-        return "はい" if value else "いいえ"
+        return gettext("はい") if value else gettext("いいえ")
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))  # type: ignore[union-attr]
     if isinstance(value, datetime):
         local = timezone.localtime(value)
-        return f"{to_wareki(local.date())} {local:%H:%M}"
+        return f"{date_label(local.date())} {local:%H:%M}"
     if isinstance(value, date):
-        return to_wareki(value)
+        return date_label(value)
     text = " ".join(str(value).split())
     return text if len(text) <= QUOTE_LENGTH else text[:QUOTE_LENGTH] + "…"
 
@@ -152,19 +153,25 @@ class EditConflict(ValidationError):
         self.changed_at = changed_at
         errors: dict[str, list[str]] = {NON_FIELD_ERRORS: [self.summary()]}
         for field in self.changed:
-            errors.setdefault(field.name, []).append(f"他の職員が変更しました（現在: {field.current}）。")
+            errors.setdefault(field.name, []).append(
+                gettext("他の職員が変更しました（現在: %(value)s）。") % {"value": field.current}
+            )
         super().__init__(errors, code="edit_conflict")
 
     def summary(self) -> str:
-        who = f"他の職員（{self.changed_by}）" if self.changed_by else "他の職員"
-        when = ""
+        who = gettext("他の職員（%(name)s）") % {"name": self.changed_by} if self.changed_by else gettext("他の職員")
         if self.changed_at is not None:
             local = timezone.localtime(self.changed_at)
-            when = f"{to_wareki(local.date())} {local:%H:%M}に"
-        text = f"この記録は編集中に{who}が{when}変更しました。"
+            when = f"{date_label(local.date())} {local:%H:%M}"
+            text = gettext("この記録は編集中に%(who)sが%(when)sに変更しました。") % {"who": who, "when": when}
+        else:
+            text = gettext("この記録は編集中に%(who)sが変更しました。") % {"who": who}
         if self.changed:
-            text += "変更された項目: " + "、".join(f"{f.label}（現在: {f.current}）" for f in self.changed) + "。"
-        return text + "入力した内容は残っています。内容を確認して、もう一度保存してください。"
+            fields = gettext("、").join(
+                gettext("%(label)s（現在: %(value)s）") % {"label": f.label, "value": f.current} for f in self.changed
+            )
+            text += gettext("変更された項目: %(fields)s。") % {"fields": fields}
+        return text + gettext("入力した内容は残っています。内容を確認して、もう一度保存してください。")
 
 
 class VersionedForm(forms.Form):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.access import reviews, selectors, services
@@ -46,9 +47,10 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "本人同意を記録しました。共有先の機関が閲覧できるようになりました。")
+            messages.success(request, _("本人同意を記録しました。共有先の機関が閲覧できるようになりました。"))
             return redirect("people:person-detail", pk=pk)
-    return render(request, "access/consent_form.html", {"form": form, "person": view.person})
+    status = 400 if form.errors else 200  # refused: the form again with what was typed (400, as every form)
+    return render(request, "access/consent_form.html", {"form": form, "person": view.person}, status=status)
 
 
 def _consent_for_user(user: User, pk: int, request: HttpRequest) -> tuple[Consent, people.PersonView]:
@@ -76,12 +78,13 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "同意の撤回を記録しました。この同意による閲覧権限はすべて取り消されました。")
+            messages.success(request, _("同意の撤回を記録しました。この同意による閲覧権限はすべて取り消されました。"))
             # The withdrawing user may have seen the person only through this consent.
             if selectors.decide_for_user(user=user, person_id=consent.person_id).allowed:
                 return redirect("people:person-detail", pk=consent.person_id)
             return redirect("people:person-search")
-    return render(request, "access/consent_withdraw.html", {"form": form, "consent": consent, "person": view.person})
+    context = {"form": form, "consent": consent, "person": view.person}
+    return render(request, "access/consent_withdraw.html", context, status=400 if form.errors else 200)
 
 
 # What a scan's page may do: nothing but show it. An image is sandboxed (no script, no form, no origin);
@@ -122,18 +125,18 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                 resident_number=data["resident_number"],
             )
             if not found:
-                raise services.AccessError("該当する方は見つかりません。入力を確認してください。")
+                raise services.AccessError(_("該当する方は見つかりません。入力を確認してください。"))
             if len(found) > 1:
-                raise services.AccessError("複数の方が該当します。宛名番号で指定してください。")
+                raise services.AccessError(_("複数の方が該当します。宛名番号で指定してください。"))
             grant = services.emergency_access_request(
                 user=user, person=found[0], reason=data["reason"], hours=data["hours"], request=request
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.warning(request, "緊急時の閲覧を開始しました。監督者が後で確認します。")
+            messages.warning(request, _("緊急時の閲覧を開始しました。監督者が後で確認します。"))
             return redirect("people:person-detail", pk=grant.person_id)
-    return render(request, "access/emergency_form.html", {"form": form})
+    return render(request, "access/emergency_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 # Rows of the unreviewed lists: the oldest first, so the longest-waiting are never past the page.
@@ -172,7 +175,7 @@ def emergency_review(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)  # the page again, with the typed note
         else:
-            messages.success(request, "緊急閲覧の確認を記録しました。")
+            messages.success(request, _("緊急閲覧の確認を記録しました。"))
             return redirect("access:emergency-review-list")
     reads = list(selectors.emergency_grant_reads(grant=grant)[: selectors.GRANT_READS_SHOWN])
     reviews.review_read_audit(
@@ -180,7 +183,7 @@ def emergency_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
     [item] = reviews.waiting([grant])
     context = {"item": item, "grant": grant, "reads": reads, "reads_limit": selectors.GRANT_READS_SHOWN, "form": form}
-    return render(request, "access/emergency_review_detail.html", context)
+    return render(request, "access/emergency_review_detail.html", context, status=400 if form.errors else 200)
 
 
 def emergency_unreviewed(request: HttpRequest) -> HttpResponse:

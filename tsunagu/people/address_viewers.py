@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagu.access.models import Basis
 from tsunagu.access.policy import CASEWORK_ROLES, decide
@@ -21,7 +22,7 @@ def _protecting_supervisor(user: User, person: Person) -> None:
     """The protecting organisation, if the user supervises there and it may change the location; else
     ``PeopleError``. Whom the agency trusts with the location is its supervisors' decision alone."""
     if not person.address_protected or person.address_protected_by_id is None:
-        raise PeopleError("住所が非開示（DV等）の方ではありません。")
+        raise PeopleError(_("住所が非開示（DV等）の方ではありません。"))
     decision = decide(user, person.pk)
     # A confirmed supervisor only: a role still waiting for confirmation gives nothing (docs/accounts.md).
     supervises = (
@@ -30,7 +31,7 @@ def _protecting_supervisor(user: User, person: Person) -> None:
         .exists()
     )
     if not (supervises and location_for(user, person, decision).changeable):
-        raise PeopleError("非開示の住所を閲覧できる職員を指名できるのは、非開示を登録した機関の監督者だけです。")
+        raise PeopleError(_("非開示の住所を閲覧できる職員を指名できるのは、非開示を登録した機関の監督者だけです。"))
 
 
 @transaction.atomic
@@ -44,16 +45,16 @@ def address_viewer_add(
     organization = person.address_protected_by
     assert organization is not None
     if not reason.strip():
-        raise PeopleError({"reason": ["閲覧を認める理由を入力してください。"]})
+        raise PeopleError({"reason": [_("閲覧を認める理由を入力してください。")]})
     casework = Membership.objects.confirmed().filter(
         user=viewer, municipality_id=person.municipality_id, role__in=CASEWORK_ROLES
     )
     if not viewer.is_active or viewer.municipality_id != person.municipality_id or not casework.exists():
-        raise PeopleError({"user": ["この自治体で相談支援に携わる職員だけを指名できます。"]})
+        raise PeopleError({"user": [_("この自治体で相談支援に携わる職員だけを指名できます。")]})
     if casework.filter(organization=organization).exists():
-        raise PeopleError({"user": ["非開示を登録した機関の職員は、指名しなくても閲覧できます。"]})
+        raise PeopleError({"user": [_("非開示を登録した機関の職員は、指名しなくても閲覧できます。")]})
     if AddressViewer.objects.filter(person=person, user=viewer, revoked_at__isnull=True).exists():
-        raise PeopleError({"user": ["この職員はすでに指名されています。"]})
+        raise PeopleError({"user": [_("この職員はすでに指名されています。")]})
     named = AddressViewer.objects.create(
         municipality_id=person.municipality_id, person=person, user=viewer, organization=organization,
         reason=reason.strip()[:200], named_by=user,
@@ -75,7 +76,7 @@ def address_viewer_revoke(
     _protecting_supervisor(user, person)
     named = AddressViewer.objects.filter(person=person, pk=viewer_id, revoked_at__isnull=True).first()
     if named is None:
-        raise PeopleError("指名が見つかりません（すでに取り消されています）。")
+        raise PeopleError(_("指名が見つかりません（すでに取り消されています）。"))
     named.revoked_at, named.revoked_by = timezone.now(), user
     named.save(update_fields=["revoked_at", "revoked_by"])
     audit_record(

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -127,7 +129,7 @@ class PersonListApi(ApiView):
         query = PersonQuery(**form.cleaned_data)
         if query.is_empty:
             raise serializers.ValidationError(
-                {"name": ["氏名・フリガナ・生年月日・電話番号・宛名番号のいずれかを指定してください。"]}
+                {"name": [_("氏名・フリガナ・生年月日・電話番号・宛名番号のいずれかを指定してください。")]}
             )
         results = selectors.person_search_for_user(user=user, query=query, request=request._request)
         page = offset_page(request, results, results.ITERATION_LIMIT)
@@ -156,7 +158,7 @@ class PersonUpdateInput(serializers.Serializer):
     is_registered_resident = serializers.BooleanField(required=False)
 
 
-LOCATION_CHANGE_REFUSED = "この項目は、住所非開示（DV等）を登録した機関だけが変更できます。"
+LOCATION_CHANGE_REFUSED = gettext_lazy("この項目は、住所非開示（DV等）を登録した機関だけが変更できます。")
 
 
 class PersonDetailApi(ApiView):
@@ -363,7 +365,7 @@ class PersonConsentsApi(ApiView):
             Organization.objects.filter(municipality_id=user.municipality_id, pk__in=values["organizations"])
         )
         if len(organizations) != len(set(values["organizations"])):
-            raise serializers.ValidationError({"organizations": ["存在しない機関が含まれています。"]})
+            raise serializers.ValidationError({"organizations": [_("存在しない機関が含まれています。")]})
         consent = consent_record(
             user=user, person=view.person, request=request._request,
             data=ConsentInput(
@@ -444,7 +446,7 @@ class ResidentImportApi(ApiView):
         data = request.data
         if not isinstance(data, bytes) or not data:
             raise serializers.ValidationError(
-                {"file": ["取り込むCSVを本文で送ってください（Content-Type: text/csv）。"]}
+                {"file": [_("取り込むCSVを本文で送ってください（Content-Type: text/csv）。")]}
             )
         try:
             result = import_residents(

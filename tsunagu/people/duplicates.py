@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from tsunagu.core.japanese.kana import kana_search_key, normalize_kana_input
 from tsunagu.people.models import Person
@@ -42,11 +43,11 @@ def likely_duplicates(*, visible: QuerySet[Person], data: PersonInput) -> list[C
     family_kana = normalize_kana_input(data.family_name_kana)
     kana_key = kana_search_key(family_kana + normalize_kana_input(data.given_name_kana))
     if kana_key and data.birth_date:
-        collect(visible.filter(kana_key=kana_key, birth_date=data.birth_date), "フリガナと生年月日が一致")
+        collect(visible.filter(kana_key=kana_key, birth_date=data.birth_date), _("フリガナと生年月日が一致"))
     for phone in {phone_key(data.phone), phone_key(data.phone2)} - {""}:
-        collect(visible.filter(phone_key=phone) | visible.filter(phone2_key=phone), "電話番号が一致")
+        collect(visible.filter(phone_key=phone) | visible.filter(phone2_key=phone), _("電話番号が一致"))
     if data.resident_number.strip():
-        collect(visible.filter(resident_number=data.resident_number.strip()), "宛名番号が一致")
+        collect(visible.filter(resident_number=data.resident_number.strip()), _("宛名番号が一致"))
     family_key = kana_search_key(family_kana)
     address = _address_key(data.address)
     if family_key and address:
@@ -57,5 +58,5 @@ def likely_duplicates(*, visible: QuerySet[Person], data: PersonInput) -> list[C
             other = _address_key(person.address)
             if other and (other.startswith(address) or address.startswith(other)):
                 people[person.pk] = person
-                reasons.setdefault(person.pk, []).append("氏（フリガナ）と住所が一致")
+                reasons.setdefault(person.pk, []).append(_("氏（フリガナ）と住所が一致"))
     return [Candidate(people[pk], tuple(dict.fromkeys(r))) for pk, r in reasons.items()]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import ForeignKey, Model
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagu.access.models import AccessGrant, Basis
 from tsunagu.access.policy import casework_memberships
@@ -41,7 +42,7 @@ def _links_to_person() -> list[tuple[type[Model], str]]:
 
 def _supervisor(user: User) -> None:
     if not any(m.role == Role.SUPERVISOR for m in casework_memberships(user)):
-        raise PeopleError("名寄せ（記録の統合）は監督者のみが行えます。")
+        raise PeopleError(_("名寄せ（記録の統合）は監督者のみが行えます。"))
 
 
 def _merging_organization(user: User, person_ids: list[int]) -> Organization:
@@ -61,8 +62,10 @@ def _merging_organization(user: User, person_ids: list[int]) -> Organization:
         if set(own.values_list("person_id", flat=True)) == set(person_ids):
             return membership.organization
     raise PeopleError(
-        "統合できるのは、自機関の記録どうしだけです（あなたが監督する一つの機関が登録した記録どうし。"
-        "他機関の記録は、その機関の監督者に依頼してください）。"
+        _(
+            "統合できるのは、自機関の記録どうしだけです（あなたが監督する一つの機関が登録した記録どうし。"
+            "他機関の記録は、その機関の監督者に依頼してください）。"
+        )
     )
 
 
@@ -78,8 +81,10 @@ def _protection_stays_with_its_agency(kept: Person, merged: Person, organization
     )
     if others.exists():
         raise PeopleError(
-            "住所が非開示（DV等）の記録は、他の機関も登録している記録と統合できません。"
-            "統合すると保護された住所が他の機関に見えるようになります。"
+            _(
+                "住所が非開示（DV等）の記録は、他の機関も登録している記録と統合できません。"
+                "統合すると保護された住所が他の機関に見えるようになります。"
+            )
         )
 
 
@@ -92,11 +97,11 @@ def person_merge(
     organization = _merging_organization(user, [kept.pk, merged.pk])
     _protection_stays_with_its_agency(kept, merged, organization)
     if kept.pk == merged.pk:
-        raise PeopleError("同じ記録どうしは統合できません。")
+        raise PeopleError(_("同じ記録どうしは統合できません。"))
     if kept.merged_into_id or merged.merged_into_id:
-        raise PeopleError("すでに統合された記録です。")
+        raise PeopleError(_("すでに統合された記録です。"))
     if not reason.strip():
-        raise PeopleError("統合の理由を入力してください。")
+        raise PeopleError(_("統合の理由を入力してください。"))
     moved, left = [], []
     kept_households = set(HouseholdMember.objects.filter(person=kept).values_list("household_id", flat=True))
     for model, field in _links_to_person():
@@ -135,7 +140,7 @@ def person_unmerge(*, user: User, merge: PersonMerge, request: HttpRequest | Non
     organization = _merging_organization(user, [merge.kept_id])
     merge = PersonMerge.objects.select_for_update().select_related("merged").get(pk=merge.pk)
     if merge.undone_at is not None:
-        raise PeopleError("この統合はすでに取り消されています。")
+        raise PeopleError(_("この統合はすでに取り消されています。"))
     for label, field, pks in merge.moved:
         apps.get_model(label)._default_manager.filter(pk__in=pks).update(**{field: merge.merged_id})
     merged = merge.merged

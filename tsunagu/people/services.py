@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tsunagu.access.models import AccessGrant, Basis
 from tsunagu.access.policy import BASIS_PRIORITY, AccessDecision, decide, decisions_for
@@ -91,29 +93,29 @@ def _person_errors(values: dict[str, Any], municipality_id: int, today: date | N
         errors.setdefault(field, []).append(message)
 
     if not values["family_name"]:
-        add("family_name", "氏を入力してください（不明な場合は「不明」と入力できます）。")
+        add("family_name", _("氏を入力してください（不明な場合は「不明」と入力できます）。"))
     if not values["family_name_kana"]:
-        add("family_name_kana", "氏のフリガナを入力してください。")
+        add("family_name_kana", _("氏のフリガナを入力してください。"))
     elif not is_kana_reading(values["family_name_kana"]):
-        add("family_name_kana", "フリガナはカタカナ（またはひらがな）で入力してください。")
+        add("family_name_kana", _("フリガナはカタカナ（またはひらがな）で入力してください。"))
     if values["given_name_kana"] and not is_kana_reading(values["given_name_kana"]):
-        add("given_name_kana", "フリガナはカタカナ（またはひらがな）で入力してください。")
+        add("given_name_kana", _("フリガナはカタカナ（またはひらがな）で入力してください。"))
     if values["given_name"] and not values["given_name_kana"]:
-        add("given_name_kana", "名のフリガナを入力してください。")
+        add("given_name_kana", _("名のフリガナを入力してください。"))
     if values["birth_date"] and values["birth_date"] > (today or timezone.localdate()):
-        add("birth_date", "生年月日に未来の日付は入力できません。")
+        add("birth_date", _("生年月日に未来の日付は入力できません。"))
     if values["postal_code"] and len(values["postal_code"]) != 7:
-        add("postal_code", "郵便番号は7桁で入力してください（例: 689-2392）。")
+        add("postal_code", _("郵便番号は7桁で入力してください（例: 689-2392）。"))
     for field in ("phone", "phone2"):
         digits = phone_key(values[field])
         if values[field] and not 10 <= len(digits) <= 11:
-            add(field, "電話番号は市外局番から10桁または11桁で入力してください。")
+            add(field, _("電話番号は市外局番から10桁または11桁で入力してください。"))
     if values["gender"] not in GENDERS:
-        add("gender", "性別の選択肢が正しくありません。")
+        add("gender", _("性別の選択肢が正しくありません。"))
     if values["district"] is not None and values["district"].municipality_id != municipality_id:
-        add("district", "他の自治体の地区は選べません。")
+        add("district", _("他の自治体の地区は選べません。"))
     if values["address_protected"] and not values["care_notes"].strip():
-        add("care_notes", "住所を非開示にする理由（DV等）を配慮事項に記入してください。")
+        add("care_notes", _("住所を非開示にする理由（DV等）を配慮事項に記入してください。"))
     return errors
 
 
@@ -153,7 +155,7 @@ PROTECTION_FIELDS = ("address_protected_by", "address_protected_at", "address_pr
 # is, or that it is hidden from them (docs/records.md, 「宛名番号の照会」). A record the user may see was
 # already offered as a likely duplicate before saving; one they may not is for the division that holds
 # the resident register to sort out, and the try is audited on that person (``Action.PROBE``).
-RESIDENT_NUMBER_TAKEN = "この宛名番号では登録できません。住民記録の担当課に確認してください。"
+RESIDENT_NUMBER_TAKEN = gettext_lazy("この宛名番号では登録できません。住民記録の担当課に確認してください。")
 PROBE_SUMMARY = "宛名番号の照会（閲覧権限なし）"
 
 
@@ -197,7 +199,7 @@ def person_register(
         user=user, organization=organization, values=values, municipality_id=user.municipality_id, exclude_pk=None,
         request=request,
     ):  # fmt: skip
-        errors.setdefault("resident_number", []).append(RESIDENT_NUMBER_TAKEN)
+        errors.setdefault("resident_number", []).append(str(RESIDENT_NUMBER_TAKEN))
     if errors:
         raise PeopleError(errors)
     return _person_create(user=user, organization=organization, values=values, request=request)
@@ -275,7 +277,7 @@ def persons_register_bulk(
     """
     municipality_id = organization.municipality_id
     if created_by.municipality_id != municipality_id:
-        raise PeopleError("他の自治体の機関として本人を登録することはできません。")
+        raise PeopleError(_("他の自治体の機関として本人を登録することはできません。"))
     # The same few thousand readings come back again and again in a town: each is normalised once.
     normalize, search_key = lru_cache(maxsize=None)(normalize_kana_input), lru_cache(maxsize=None)(kana_search_key)
     today = timezone.localdate()
@@ -288,18 +290,25 @@ def persons_register_bulk(
         number = values["resident_number"]
         if number and number in first_with:
             errors.setdefault("resident_number", []).append(
-                f"宛名番号 {number} が{first_with[number]}人目と重複しています。"
+                _("宛名番号 %(number)s が%(position)s人目と重複しています。")
+                % {"number": number, "position": first_with[number]}
             )
         elif number:
             first_with[number] = position
-        problems += [f"{position}人目: {message}" for messages in errors.values() for message in messages]
+        problems += [
+            _("%(position)s人目: %(message)s") % {"position": position, "message": message}
+            for messages in errors.values()
+            for message in messages
+        ]
         person = Person(municipality_id=municipality_id, registered_by=organization, created_by=created_by, **values)
         if person.address_protected:
             _protect(person, organization=organization, by=created_by)
         _derive_keys(person, search_key)
         persons.append(person)
     for number in sorted(_resident_numbers_taken(municipality_id, list(first_with)), key=first_with.__getitem__):
-        problems.append(f"{first_with[number]}人目: {RESIDENT_NUMBER_TAKEN}")
+        problems.append(
+            _("%(position)s人目: %(message)s") % {"position": first_with[number], "message": RESIDENT_NUMBER_TAKEN}
+        )
     if problems:
         raise PeopleError(problems)
     if not persons:
@@ -323,8 +332,8 @@ def persons_register_bulk(
     return persons, grants
 
 
-NOT_PERMITTED = "この記録を変更する権限がありません。"
-READ_ONLY = "この記録を変更する権限がありません（閲覧のみ）。"
+NOT_PERMITTED = gettext_lazy("この記録を変更する権限がありません。")
+READ_ONLY = gettext_lazy("この記録を変更する権限がありません（閲覧のみ）。")
 
 
 def _edit_decision(user: User, person_id: int) -> AccessDecision:
@@ -346,7 +355,11 @@ def _household_edit_decision(user: User, household: Household) -> AccessDecision
     editable = [d for d in decisions if d.may_edit]
     if not editable:
         read_only = any(d.allowed for d in decisions)
-        raise PeopleError(f"この世帯を変更する権限がありません{'（閲覧のみ）' if read_only else ''}。")
+        raise PeopleError(
+            _("この世帯を変更する権限がありません（閲覧のみ）。")
+            if read_only
+            else _("この世帯を変更する権限がありません。")
+        )
     return min(editable, key=lambda d: BASIS_PRIORITY.index(Basis(d.strongest.basis)))
 
 
@@ -402,9 +415,9 @@ def _person_update(
     moved = [name for name in LOCATION_FIELDS if values[name] != getattr(person, name)]
     if moved and _shares_household_with_hidden_location(user, person):
         for name in moved:
-            errors.setdefault(name, []).append(MEMBER_LOCATION_HIDDEN)
+            errors.setdefault(name, []).append(str(MEMBER_LOCATION_HIDDEN))
     if number_refused:
-        errors.setdefault("resident_number", []).append(RESIDENT_NUMBER_TAKEN)
+        errors.setdefault("resident_number", []).append(str(RESIDENT_NUMBER_TAKEN))
     if errors:
         raise PeopleError(errors)
     before = {name: getattr(person, name) for name in values}
@@ -456,9 +469,9 @@ def person_name_add(
     family_kana, given_kana = normalize_kana_input(family_name_kana), normalize_kana_input(given_name_kana)
     errors: dict[str, list[str]] = {}
     if not family_name.strip():
-        errors["family_name"] = ["氏を入力してください。"]
+        errors["family_name"] = [_("氏を入力してください。")]
     if not is_kana_reading(family_kana) or (given_kana and not is_kana_reading(given_kana)):
-        errors["family_name_kana"] = ["フリガナはカタカナ（またはひらがな）で入力してください。"]
+        errors["family_name_kana"] = [_("フリガナはカタカナ（またはひらがな）で入力してください。")]
     if errors:
         raise PeopleError(errors)
     name = PersonName.objects.create(
@@ -493,7 +506,7 @@ class MemberInput:
 # to add people to such a household, registering someone at a guessed address and seeing it turn 非表示
 # would confirm the guess. So while a protected location of the household is hidden from the user (the
 # household page shows it 非表示, and says no more than this), who joins is the protecting agency's to decide.
-HOUSEHOLD_LOCATION_HIDDEN = (
+HOUSEHOLD_LOCATION_HIDDEN = gettext_lazy(
     "この世帯には住所が非表示の方がいるため、世帯員の追加は住所の非開示を登録した機関が行います。"
 )
 
@@ -503,7 +516,9 @@ def _hidden_protected_location(user: User, people: Sequence[Person]) -> bool:
 
 
 # Likewise a member's own location: moved to a guess, it would turn 非表示 exactly when the guess is right.
-MEMBER_LOCATION_HIDDEN = "世帯に住所が非表示の方がいるため、この方の住所は住所の非開示を登録した機関が変更します。"
+MEMBER_LOCATION_HIDDEN = gettext_lazy(
+    "世帯に住所が非表示の方がいるため、この方の住所は住所の非開示を登録した機関が変更します。"
+)
 
 
 def _shares_household_with_hidden_location(user: User, person: Person) -> bool:
@@ -524,14 +539,14 @@ def household_create(
     only through a 支援会議 or an emergency cannot be put into a household), asked of the access core here."""
     organization = acting_organization(user, organization_id)
     if not members:
-        raise PeopleError("世帯員を一人以上登録してください。")
+        raise PeopleError(_("世帯員を一人以上登録してください。"))
     decisions = decisions_for(user, [m.person.pk for m in members])
     if not all(decisions[m.person.pk].allowed for m in members):
-        raise PeopleError("閲覧権限のない方を世帯員にすることはできません。")
+        raise PeopleError(_("閲覧権限のない方を世帯員にすることはできません。"))
     if not all(decisions[m.person.pk].may_edit for m in members):
-        raise PeopleError("閲覧のみの方（支援会議・緊急時の閲覧）を世帯員にすることはできません。")
+        raise PeopleError(_("閲覧のみの方（支援会議・緊急時の閲覧）を世帯員にすることはできません。"))
     if sum(1 for m in members if m.relationship == Relationship.HEAD) > 1:
-        raise PeopleError("世帯主は一人です。")
+        raise PeopleError(_("世帯主は一人です。"))
     if len(members) > 1 and _hidden_protected_location(user, [m.person for m in members]):
         raise PeopleError(HOUSEHOLD_LOCATION_HIDDEN)
     household = Household.objects.create(
@@ -578,18 +593,18 @@ def household_member_add(
     household_decision = _household_edit_decision(user, household)
     member_decision = decide(user, member.person.pk)
     if not member_decision.allowed:
-        raise PeopleError("閲覧権限のない方を世帯員にすることはできません。")
+        raise PeopleError(_("閲覧権限のない方を世帯員にすることはできません。"))
     if not member_decision.may_edit:
-        raise PeopleError("閲覧のみの方（支援会議・緊急時の閲覧）を世帯員にすることはできません。")
+        raise PeopleError(_("閲覧のみの方（支援会議・緊急時の閲覧）を世帯員にすることはできません。"))
     # Checked on the locked household: two members added at once cannot both be its head, or the same person.
     locked(household)
     current = [m.person for m in household.members.filter(person__merged_into__isnull=True).select_related("person")]
     if _hidden_protected_location(user, [*current, member.person]):
         raise PeopleError(HOUSEHOLD_LOCATION_HIDDEN)
     if HouseholdMember.objects.filter(household=household, person=member.person).exists():
-        raise PeopleError("この方はすでにこの世帯の世帯員です。")
+        raise PeopleError(_("この方はすでにこの世帯の世帯員です。"))
     if member.relationship == Relationship.HEAD and household.members.filter(relationship=Relationship.HEAD).exists():
-        raise PeopleError("この世帯にはすでに世帯主がいます。")
+        raise PeopleError(_("この世帯にはすでに世帯主がいます。"))
     created = HouseholdMember.objects.create(
         municipality_id=household.municipality_id,
         household=household,

@@ -31,7 +31,7 @@ LAW_ITEM = {
 
 
 def law_article(category: str) -> str:
-    return f"法第106条の4第2項第{LAW_ITEM[Category(category)]}号"
+    return _("法第106条の4第2項第%(item)s号") % {"item": LAW_ITEM[Category(category)]}
 
 
 class Section(models.TextChoices):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from tsunagu.core.models import Division, Municipality, Organization
 from tsunagu.plans.models import Indicator, Plan, Program, ProgramDuty, ProgramImplementingBody
@@ -30,19 +31,19 @@ def plan_load(*, plan_file: PlanFile) -> PlanLoadResult:
     file are removed, unless records refer to them, in which case loading stops with a clear error.
     """
     m = plan_file.municipality
-    municipality, _ = Municipality.objects.update_or_create(
+    municipality, _created = Municipality.objects.update_or_create(
         code=m.code, defaults={"name": m.name, "name_kana": m.name_kana, "prefecture": m.prefecture}
     )
 
     divisions: dict[str, Division] = {}
     for order, d in enumerate(plan_file.divisions):
-        divisions[d.name], _ = Division.objects.update_or_create(
+        divisions[d.name], _created = Division.objects.update_or_create(
             municipality=municipality, name=d.name, defaults={"order": order}
         )
 
     organizations: dict[str, Organization] = {}
     for order, o in enumerate(plan_file.organizations):
-        organizations[o.name], _ = Organization.objects.update_or_create(
+        organizations[o.name], _created = Organization.objects.update_or_create(
             municipality=municipality,
             name=o.name,
             defaults={
@@ -81,7 +82,9 @@ def plan_load(*, plan_file: PlanFile) -> PlanLoadResult:
         try:
             obsolete.delete()
         except ProtectedError as exc:
-            message = f"事業「{obsolete.name}」は記録から参照されているため、計画から削除できません。"
+            message = _("事業「%(name)s」は記録から参照されているため、計画から削除できません。") % {
+                "name": obsolete.name
+            }
             raise PlanFileError(plan_file.filename, [PlanFileProblem("programs", message)]) from exc
 
     created_count = updated_count = 0
@@ -111,7 +114,13 @@ def plan_load(*, plan_file: PlanFile) -> PlanLoadResult:
         except IntegrityError as exc:
             raise PlanFileError(
                 plan_file.filename,
-                [PlanFileProblem(f"programs[{order}]", f"事業「{g.name}」を保存できません（名称の重複など）: {exc}")],
+                [
+                    PlanFileProblem(
+                        f"programs[{order}]",
+                        _("事業「%(name)s」を保存できません（名称の重複など）: %(error)s")
+                        % {"name": g.name, "error": exc},
+                    )
+                ],
             ) from exc
 
         program.duties.all().delete()

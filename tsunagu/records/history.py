@@ -21,6 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy
 
 from tsunagu.access.disclosure import disclosure_audit
 from tsunagu.access.policy import decide
@@ -34,7 +35,7 @@ from tsunagu.records.selectors import visible_records
 # The person's own record and what the person page shows to every reader of the person.
 PERSON_LEVEL_MODELS = frozenset({"people.person", "people.personname", "access.consent", "people.personmerge"})
 HISTORY_LIMIT = 500  # the newest changes shown; older ones stay stored
-HIDDEN = "（非表示）"
+HIDDEN = gettext_lazy("（非表示）")
 
 
 def change_history_write(entry: AuditEntry, obj: models.Model | None, changes: dict[str, Any]) -> None:

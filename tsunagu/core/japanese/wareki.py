@@ -44,9 +44,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 ERAS_FILE = Path(__file__).with_name("eras.toml")
 
-FORMAT_HINT = "日付として読み取れません（例: 令和7年4月1日、R7.4.1、2025-04-01）"
+FORMAT_HINT = gettext_lazy("日付として読み取れません（例: 令和7年4月1日、R7.4.1、2025-04-01）")
 
 WarekiStyle = Literal["long", "short"]
 
@@ -182,7 +185,7 @@ def parse_date(text: str) -> date:
         if match:
             year = int(match["year"])
             if year == 0:
-                raise WarekiError("0年という年はありません")
+                raise WarekiError(_("0年という年はありません"))
             return _checked_date(year, int(match["month"]), int(match["day"]), year_label=f"{year}年")
     raise WarekiError(FORMAT_HINT)
 
@@ -193,7 +196,7 @@ def _wareki_date(match: re.Match[str]) -> date:
     era = _era_tokens().get(token) or _era_tokens()[token.upper()]
     year = 1 if match["year"] == "元" else int(match["year"])
     if year == 0:
-        raise WarekiError(f"{era.name}0年という年はありません（最初の年は{era.name}元年です）")
+        raise WarekiError(_("%(era)s0年という年はありません（最初の年は%(era)s元年です）") % {"era": era.name})
     gregorian = era.start.year + year - 1
     d = _checked_date(
         gregorian,
@@ -202,26 +205,36 @@ def _wareki_date(match: re.Match[str]) -> date:
         year_label=f"{era.name}{_year_label(year)}年（{gregorian}年）",
     )
     if d < era.start:
-        raise WarekiError(f"{era.name}は元年{era.start.month}月{era.start.day}日からです{_meant(d)}")
+        raise WarekiError(
+            _("%(era)sは元年%(month)s月%(day)s日からです")
+            % {"era": era.name, "month": era.start.month, "day": era.start.day}
+            + _meant(d)
+        )
     if era.end is not None and d > era.end:
-        raise WarekiError(f"{era.name}は{era.year_of(era.end)}年{era.end.month}月{era.end.day}日までです{_meant(d)}")
+        raise WarekiError(
+            _("%(era)sは%(year)s年%(month)s月%(day)s日までです")
+            % {"era": era.name, "year": era.year_of(era.end), "month": era.end.month, "day": era.end.day}
+            + _meant(d)
+        )
     return d
 
 
 def _meant(d: date) -> str:
     """What the rejected date is in its own era, so the person can check the document and retype it."""
     if era_of(d) is None:
-        return "（明治より前の日付は西暦で入力してください）"
-    return f"（{d.year}年{d.month}月{d.day}日は{to_wareki(d)}です）"
+        return _("（明治より前の日付は西暦で入力してください）")
+    return _("（%(year)s年%(month)s月%(day)s日は%(wareki)sです）") % {
+        "year": d.year, "month": d.month, "day": d.day, "wareki": to_wareki(d),
+    }  # fmt: skip
 
 
 def _checked_date(year: int, month: int, day: int, *, year_label: str) -> date:
     if not 1 <= month <= 12:
-        raise WarekiError(f"{month}月は存在しません")
+        raise WarekiError(_("%(month)s月は存在しません") % {"month": month})
     if not 1 <= day <= _MOST_DAYS[month - 1]:
-        raise WarekiError(f"{month}月{day}日は存在しません")
+        raise WarekiError(_("%(month)s月%(day)s日は存在しません") % {"month": month, "day": day})
     if month == 2 and day == 29 and not calendar.isleap(year):
-        raise WarekiError(f"{year_label}は閏年ではないため、2月29日は存在しません")
+        raise WarekiError(_("%(year)sは閏年ではないため、2月29日は存在しません") % {"year": year_label})
     return date(year, month, day)
 
 

@@ -1,6 +1,6 @@
 """Template filters for Japanese dates, fiscal years and ages. Load with ``{% load japanese %}``.
 
-    {{ person.birth_date|wareki }}          令和7年4月1日
+    {{ person.birth_date|wareki }}          令和7年4月1日 (in English: 1 April 2025 (R7), core.japanese.display)
     {{ person.birth_date|wareki_short }}    R7.4.1
     {{ 2025|fiscal_year_label }}            令和7年度 (a date gives the label of its fiscal year)
     {{ person.birth_date|age_on:today }}    満年齢 on that day
@@ -19,6 +19,7 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
+from tsunagu.core.japanese import display
 from tsunagu.core.japanese import wareki as jp
 
 register = template.Library()
@@ -35,7 +36,7 @@ def _local_date(value: object) -> date | None:
 @register.filter
 def wareki(value: object) -> str:
     d = _local_date(value)
-    return "" if d is None else jp.to_wareki(d)
+    return "" if d is None else display.date_label(d)
 
 
 @register.filter
@@ -48,7 +49,7 @@ def wareki_short(value: object) -> str:
 def fiscal_year_label(value: object) -> str:
     d = _local_date(value)
     if d is not None:
-        return jp.fiscal_year_label(jp.fiscal_year(d))
+        return display.fiscal_year_text(jp.fiscal_year(d))
     # bool is an int too, and True is no fiscal year.
     if isinstance(value, int) and not isinstance(value, bool):
         fy = value
@@ -56,7 +57,7 @@ def fiscal_year_label(value: object) -> str:
         fy = int(value)
     else:
         return ""
-    return jp.fiscal_year_label(fy) if 1 <= fy <= 9999 else ""
+    return display.fiscal_year_text(fy) if 1 <= fy <= 9999 else ""
 
 
 @register.filter
