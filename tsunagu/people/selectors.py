@@ -13,7 +13,7 @@ from datetime import date
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest
-
+from django.utils.translation import gettext as _
 from tsunagu.access.disclosure import Shown, disclosure_audit, shown_audit
 from tsunagu.access.models import Basis
 from tsunagu.access.policy import (
@@ -302,7 +302,7 @@ def emergency_person_lookup(
     elif kana_key and birth_date:
         condition = Q(kana_key=kana_key, birth_date=birth_date)
     else:
-        raise AccessError("氏名（フリガナ）と生年月日、または宛名番号を入力してください。")
+        raise AccessError(_("氏名（フリガナ）と生年月日、または宛名番号を入力してください。"))
     organization = acting_organization(user)
     found = list(Person.objects.filter(condition, municipality_id=user.municipality_id, merged_into__isnull=True)[:2])
     # Every lookup is recorded, found or not: it is a search across records the user may not see.

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-
 from tsunagu.access import selectors as access
 from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.models import User
@@ -84,14 +84,14 @@ def person_register(request: HttpRequest) -> HttpResponse:
         data = form.to_input()
         candidates = selectors.duplicates_for_user(user=user, data=data, request=request)
         if candidates and not form.cleaned_data["confirm_new_person"]:
-            messages.warning(request, "同じ方が登録されている可能性があります。候補を確認してください。")
+            messages.warning(request, _("同じ方が登録されている可能性があります。候補を確認してください。"))
         else:
             try:
                 person = services.person_register(user=user, data=data, request=request)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"{person.full_name}さんを登録しました。")
+                messages.success(request, _("%(name)sさんを登録しました。") % {"name": person.full_name})
                 return redirect("people:person-detail", pk=person.pk)
     return render(
         request,
@@ -161,7 +161,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "変更を保存しました。")
+            messages.success(request, _("変更を保存しました。"))
             return redirect("people:person-detail", pk=person.pk)
     return render(
         request,
@@ -190,12 +190,12 @@ def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
                 family_name_kana=form.cleaned_data["family_name_kana"],
                 given_name_kana=form.cleaned_data["given_name_kana"] or "", request=request,
             )  # fmt: skip
-            messages.success(request, "別名を追加しました。")
+            messages.success(request, _("別名を追加しました。"))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
         problems = [str(e) for errors in form.errors.values() for e in errors]
-        messages.error(request, "別名を追加できません: " + " ".join(problems))
+        messages.error(request, _("別名を追加できません: ") + " ".join(problems))
     return redirect("people:person-detail", pk=pk)
 
 
@@ -207,7 +207,7 @@ def person_address_viewer_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AddressViewerForm(request.POST, user=user)
     if not form.is_valid():
         problems = [str(e) for errors in form.errors.values() for e in errors]
-        messages.error(request, "指名できません: " + " ".join(problems))
+        messages.error(request, _("指名できません: ") + " ".join(problems))
         return redirect("people:person-detail", pk=pk)
     try:
         named = address_viewers.address_viewer_add(
@@ -217,7 +217,9 @@ def person_address_viewer_add(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{named.user.display_name or named.user.username}さんを指名しました。")
+        messages.success(
+            request, _("%(name)sさんを指名しました。") % {"name": named.user.display_name or named.user.username}
+        )
     return redirect("people:person-detail", pk=pk)
 
 
@@ -228,12 +230,12 @@ def person_address_viewer_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     viewer_id = parse_id(request.POST.get("viewer"))
     try:
         if viewer_id is None:
-            raise ValidationError("指名が見つかりません（すでに取り消されています）。")
+            raise ValidationError(_("指名が見つかりません（すでに取り消されています）。"))
         address_viewers.address_viewer_revoke(user=user, person=view.person, viewer_id=viewer_id, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "指名を取り消しました。")
+        messages.success(request, _("指名を取り消しました。"))
     return redirect("people:person-detail", pk=pk)
 
 
@@ -262,7 +264,7 @@ def household_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "世帯を登録しました。世帯員を追加できます。")
+            messages.success(request, _("世帯を登録しました。世帯員を追加できます。"))
             return redirect("people:household-detail", pk=household.pk)
     return render(request, "people/household_form.html", {"form": form, "person": view.person})
 
@@ -304,7 +306,7 @@ def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.household_check_for_user(user=user, pk=pk, editing=True)
     form = HouseholdMemberForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "世帯員を追加できません: 入力を確認してください。")
+        messages.error(request, _("世帯員を追加できません: 入力を確認してください。"))
         return redirect("people:household-detail", pk=pk)
     member = selectors.person_check_for_user(user=user, pk=form.cleaned_data["person"])
     try:
@@ -323,7 +325,7 @@ def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{member.person.full_name}さんを世帯員に追加しました。")
+        messages.success(request, _("%(name)sさんを世帯員に追加しました。") % {"name": member.person.full_name})
     return redirect("people:household-detail", pk=pk)
 
 
@@ -351,7 +353,9 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"記録{other.person.pk}を統合しました。取り消すことができます。")
+            messages.success(
+                request, _("記録%(number)sを統合しました。取り消すことができます。") % {"number": other.person.pk}
+            )
             return redirect("people:person-detail", pk=pk)
     candidates = []
     if other is None:
@@ -380,5 +384,7 @@ def person_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"統合を取り消しました。記録{record.merged_id}は元に戻りました。")
+        messages.success(
+            request, _("統合を取り消しました。記録%(number)sは元に戻りました。") % {"number": record.merged_id}
+        )
     return redirect("people:person-detail", pk=record.kept_id)
