@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class AccountsConfig(AppConfig):
@@ -10,4 +11,4 @@ class AccountsConfig(AppConfig):
 
     name = "tsunagu.accounts"
     label = "accounts"
-    verbose_name = "利用者アカウントとセキュリティ"
+    verbose_name = gettext_lazy("利用者アカウントとセキュリティ")

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CoreConfig(AppConfig):
     name = "tsunagu.core"
     label = "core"
-    verbose_name = "基盤（自治体・機関・利用者）"
+    verbose_name = gettext_lazy("基盤（自治体・機関・利用者）")
 
     def ready(self) -> None:
         import tsunagu.core.checks  # noqa: F401  (registers the deployment checks)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class HomeConfig(AppConfig):
@@ -6,4 +7,4 @@ class HomeConfig(AppConfig):
 
     name = "tsunagu.home"
     label = "home"
-    verbose_name = "ホーム"
+    verbose_name = gettext_lazy("ホーム")

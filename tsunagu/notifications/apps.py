@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class NotificationsConfig(AppConfig):
@@ -8,7 +9,7 @@ class NotificationsConfig(AppConfig):
 
     name = "tsunagu.notifications"
     label = "notifications"
-    verbose_name = "お知らせ"
+    verbose_name = gettext_lazy("お知らせ")
 
     def ready(self) -> None:
         # Each app's ``jobs`` module registers its scheduled jobs (tsunagu.notifications.schedule); the

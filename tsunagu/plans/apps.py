@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class PlansConfig(AppConfig):
     name = "tsunagu.plans"
     label = "plans"
-    verbose_name = "実施計画"
+    verbose_name = gettext_lazy("実施計画")

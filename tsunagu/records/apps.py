@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class RecordsConfig(AppConfig):
     name = "tsunagu.records"
     label = "records"
-    verbose_name = "記録（共通の仕組み）"
+    verbose_name = gettext_lazy("記録（共通の仕組み）")
 
     def ready(self) -> None:
         from tsunagu.audit.services import register_change_history
