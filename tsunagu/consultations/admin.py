@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.accounts.admin import MunicipalityScopedAdmin, site
 from tsunagu.consultations.defaults import issues_ensure, routing_rules_ensure
 from tsunagu.consultations.models import ConsultationIssue, RoutingRule
+from tsunagu.consultations.routing import domain_table, domains_value
 from tsunagu.core.models import Organization
 from tsunagu.plans.models import Domain, Program
 from tsunagu.plans.selectors import plan_current_for_municipality
@@ -77,15 +78,47 @@ class _ScopedFormAdmin(MunicipalityScopedAdmin):
         return type(form.__name__, (form,), {"municipality_id": municipality_id})
 
 
-class ConsultationIssueForm(_ScopedForm):
+def _domain_choice(label: Any) -> forms.MultipleChoiceField:
     # Chosen from the fields, not typed as JSON: a mistyped field name would silently count nowhere.
-    domains = forms.MultipleChoiceField(
-        label=_("関係する分野"), choices=Domain.choices, required=False, widget=forms.CheckboxSelectMultiple
+    return forms.MultipleChoiceField(
+        label=label, choices=Domain.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+
+
+# The age bands of ``domains_by_age`` (data/issues.toml): the fields added for a person of that age.
+_BAND_FIELDS = {
+    "child": ("child_domains", _("18歳未満の方に加える分野")),
+    "adult": ("adult_domains", _("18〜64歳の方に加える分野")),
+    "elderly": ("elderly_domains", _("65歳以上の方に加える分野")),
+    "unknown": ("unknown_domains", _("年齢が不明な方（匿名を含む）に加える分野")),
+}
+
+
+class ConsultationIssueForm(_ScopedForm):
+    domains = _domain_choice(_("関係する分野（どの年齢でも）"))
+    child_domains = _domain_choice(_BAND_FIELDS["child"][1])
+    adult_domains = _domain_choice(_BAND_FIELDS["adult"][1])
+    elderly_domains = _domain_choice(_BAND_FIELDS["elderly"][1])
+    unknown_domains = _domain_choice(_BAND_FIELDS["unknown"][1])
 
     class Meta:
         model = ConsultationIssue
         fields = ("code", "name", "domains", "order", "is_active")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The stored value is a list or the age table routing.issue_domains reads: shown as one box per band.
+        table = domain_table(self.instance.domains)
+        self.initial["domains"] = table["all"]
+        for band, (name, _label) in _BAND_FIELDS.items():
+            self.initial[name] = table[band]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        table = {"all": list(data.get("domains") or [])}
+        table.update({band: list(data.get(name) or []) for band, (name, _label) in _BAND_FIELDS.items()})
+        data["domains"] = domains_value(table)
+        return data
 
 
 @admin.register(ConsultationIssue, site=site)
@@ -99,7 +132,11 @@ class ConsultationIssueAdmin(_ScopedFormAdmin):
 
     @admin.display(description=_("関係する分野"))
     def domain_labels(self, obj: ConsultationIssue) -> str:
-        return "・".join(str(Domain(d).label) for d in obj.domains if d in Domain.values)
+        table = domain_table(obj.domains)
+        shown = "・".join(str(Domain(d).label) for d in table["all"])
+        by_age = [f"{_BAND_FIELDS[band][1]}: {'・'.join(str(Domain(d).label) for d in table[band])}"
+                  for band in _BAND_FIELDS if table[band]]  # fmt: skip
+        return "；".join([shown, *by_age]) if by_age else shown
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # Reports count by the code and rules refer to it: once used, it stays; the name may change.

@@ -23,6 +23,7 @@ from typing import Any
 from django.db import transaction
 
 from tsunagu.consultations.models import ConsultationIssue, RoutingRule
+from tsunagu.consultations.routing import AGE_BANDS, domains_value
 from tsunagu.core.models import Municipality, Organization
 from tsunagu.core.tomlerrors import toml_syntax_problem
 from tsunagu.plans.models import Domain, Program
@@ -39,7 +40,7 @@ CHILD_UNDER_MAX = 18
 AGE_MAX = 150
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
-_ISSUE_KEYS = {"code", "name", "domains"}
+_ISSUE_KEYS = {"code", "name", "domains", "domains_by_age"}
 _RULE_KEYS = {"code", "name", "any_issues", "min_age", "max_age", "child_under", "program", "organizations", "reason"}
 
 
@@ -58,6 +59,12 @@ class IssueData:
     code: str
     name: str
     domains: tuple[str, ...]
+    # (band, domains) pairs of ``domains_by_age``, in the order of ``AGE_BANDS``; empty when none.
+    domains_by_age: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def stored_domains(self) -> list[str] | dict[str, list[str]]:
+        """The ``domains`` value stored on the item: a list, or the table routing.issue_domains reads."""
+        return domains_value({"all": list(self.domains), **{band: list(d) for band, d in self.domains_by_age}})
 
 
 @dataclass(frozen=True)
@@ -150,14 +157,37 @@ def read_issues_file(path: Path = ISSUES_FILE) -> list[IssueData]:
         if code in seen:
             item.problem(f"コード「{code}」が重複しています。")
         seen.add(code)
-        domains = item.texts("domains")
-        for domain in domains:
-            if domain not in Domain.values:
-                item.problem(f"分野「{domain}」は不明です。次のいずれかです: {'、'.join(Domain.values)}")
-        issues.append(IssueData(code=code, name=item.text("name", max_length=50), domains=domains))
+        domains = _domains(item, "domains", item.table.get("domains", []))
+        by_age = _domains_by_age(item)
+        issues.append(
+            IssueData(code=code, name=item.text("name", max_length=50), domains=domains, domains_by_age=by_age)
+        )
     if problems:
         raise DefaultsFileError(str(path), problems)
     return issues
+
+
+def _domains(item: _Item, key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        item.problem(f"{key} は分野の配列です。")
+        return ()
+    for domain in value:
+        if domain not in Domain.values:
+            item.problem(f"分野「{domain}」は不明です。次のいずれかです: {'、'.join(Domain.values)}")
+    return tuple(d for d in value if d in Domain.values)
+
+
+def _domains_by_age(item: _Item) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``domains_by_age``: the fields added for a person of each age band (see the header of issues.toml)."""
+    table = item.table.get("domains_by_age")
+    if table is None:
+        return ()
+    if not isinstance(table, dict):
+        item.problem(f"domains_by_age は年齢区分（{'、'.join(AGE_BANDS)}）ごとの分野の表です。")
+        return ()
+    for unknown in sorted(set(table) - set(AGE_BANDS)):
+        item.problem(f"domains_by_age の年齢区分「{unknown}」は不明です。次のいずれかです: {'、'.join(AGE_BANDS)}")
+    return tuple((band, _domains(item, f"domains_by_age.{band}", table[band])) for band in AGE_BANDS if band in table)
 
 
 def read_routing_file(path: Path = ROUTING_FILE, *, issue_codes: set[str] | None = None) -> list[RuleData]:
@@ -223,7 +253,7 @@ def issues_ensure(municipality: Municipality, *, source: Path = ISSUES_FILE) -> 
             if not issues:
                 issues = ConsultationIssue.objects.bulk_create(
                     ConsultationIssue(
-                        municipality=municipality, code=d.code, name=d.name, domains=list(d.domains), order=order
+                        municipality=municipality, code=d.code, name=d.name, domains=d.stored_domains(), order=order
                     )
                     for order, d in enumerate(data)
                 )

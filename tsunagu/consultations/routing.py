@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from tsunagu.consultations.models import ConsultationIssue, RoutingRule
 from tsunagu.core.japanese.wareki import age_on
@@ -41,7 +42,8 @@ SPECIFIC_DOMAINS: tuple[str, ...] = (Domain.ELDERLY, Domain.DISABILITY, Domain.C
 # Codes of data/issues.toml; codes stay stable because reports count by them.
 COMPLEX_ISSUES: tuple[str, ...] = ("8050", "double-care", "young-carer", "hoarding")
 
-RECEIVING_SUFFIX = "（受付機関が担当）"
+# Appended to the reasons of a suggestion whose only organisation is the receiving one.
+RECEIVING_SUFFIX = gettext_lazy("（受付機関が担当）")
 
 
 @dataclass(frozen=True)
@@ -127,14 +129,62 @@ def routing_input_for(
     )
 
 
-def consultation_domains(issues: Iterable[ConsultationIssue], age: int | None) -> tuple[str, ...]:
-    """The fields (分野) a consultation touches, in the order of ``Domain``: counted in reports.
+# The age bands an issue's domains may depend on (``domains_by_age`` of data/issues.toml).
+AGE_BANDS: tuple[str, ...] = ("child", "adult", "elderly", "unknown")
 
-    From the issues' ``domains``, plus 介護 for a person of 65 or more and 子ども等 for a person under 18
-    (the person's age places them in a field whatever they ask about). 全般 is dropped once any specific
-    field is present: it means "no field in particular".
+
+def age_band(age: int | None) -> str:
+    """The band of ``age``: child (under 18), adult (18 to 64), elderly (65 and over), or unknown."""
+    if age is None:
+        return "unknown"
+    if age < CHILD_AGE:
+        return "child"
+    return "elderly" if age >= ELDERLY_AGE else "adult"
+
+
+def issue_domains(value: object, age: int | None) -> tuple[str, ...]:
+    """The domains one issue brings for a person of ``age``, from its stored ``domains``.
+
+    Stored either as a list (the same at every age) or, where the domains depend on the age, as a table
+    ``{"all": [...], "child": [...], "adult": [...], "elderly": [...], "unknown": [...]}``: ``all`` at
+    every age, plus the list of the person's band (an anonymous person's age is unknown). Keys left out
+    add nothing; anything else an edit left there is ignored, so that a mistake counts nowhere.
     """
-    found = {d for issue in issues for d in (issue.domains or []) if d in Domain.values}
+    if isinstance(value, dict):
+        found = [*_domain_list(value.get("all")), *_domain_list(value.get(age_band(age)))]
+    else:
+        found = _domain_list(value)
+    return tuple(dict.fromkeys(found))
+
+
+def _domain_list(value: object) -> list[str]:
+    return [d for d in value if isinstance(d, str) and d in Domain.values] if isinstance(value, list) else []
+
+
+def domain_table(value: object) -> dict[str, list[str]]:
+    """A stored ``domains`` value as the table ``{"all": [...], "child": [...], ...}`` with every key."""
+    if not isinstance(value, dict):
+        value = {"all": value}
+    return {key: _domain_list(value.get(key)) for key in ("all", *AGE_BANDS)}
+
+
+def domains_value(table: dict[str, list[str]]) -> list[str] | dict[str, list[str]]:
+    """The ``domains`` value to store from such a table: a plain list unless a band adds something."""
+    bands = {band: list(table[band]) for band in AGE_BANDS if table.get(band)}
+    if not bands:
+        return list(table.get("all", []))
+    return {"all": list(table.get("all", [])), **bands}
+
+
+def consultation_domains(issues: Iterable[ConsultationIssue], age: int | None) -> tuple[str, ...]:
+    """The fields (分野) a consultation touches, in the order of ``Domain``: stored on the consultation,
+    counted in reports, and the ground of the 多機関協働 flag — the one rule for all three.
+
+    From the issues' domains for the person's age (``issue_domains``), plus 介護 for a person of 65 or
+    more and 子ども等 for a person under 18 (the person's age places them in a field whatever they ask
+    about). 全般 is dropped once any specific field is present: it means "no field in particular".
+    """
+    found = {d for issue in issues for d in issue_domains(issue.domains, age)}
     if age is not None and age >= ELDERLY_AGE:
         found.add(Domain.ELDERLY)
     if age is not None and age < CHILD_AGE:
@@ -164,6 +214,36 @@ def rule_matches(rule: RoutingRule, data: RoutingInput) -> bool:
     return rule.child_under is None or any(age < rule.child_under for age in data.household_child_ages)
 
 
+def rule_reason(rule: RoutingRule, data: RoutingInput, names: dict[str, str]) -> str:
+    """Why a matching rule was applied, in the reader's language.
+
+    In Japanese, the municipality's own words (``RoutingRule.reason``, its data). In any other language
+    the reason is built from what the rule looked at — the person's age, a child in the household, the
+    相談内容 it found among those chosen — and the programme it points to, so that the fixed words are
+    translated and only names (issues and programmes, the municipality's data) stay as written.
+    """
+    if (get_language() or "ja").startswith("ja"):
+        return rule.reason
+    parts: list[str] = []
+    if rule.min_age is not None and rule.max_age is not None:
+        parts.append(gettext("%(low)s〜%(high)s歳") % {"low": rule.min_age, "high": rule.max_age})
+    elif rule.min_age is not None:
+        parts.append(gettext("%(age)s歳以上") % {"age": rule.min_age})
+    elif rule.max_age is not None:
+        parts.append(gettext("%(age)s歳以下") % {"age": rule.max_age})
+    if rule.child_under is not None:
+        parts.append(gettext("世帯に%(age)s歳未満の子") % {"age": rule.child_under})
+    found = [names.get(code, code) for code in sorted(_codes(rule.any_issues) & data.issue_codes)]
+    if found:
+        parts.append(gettext("相談内容: %(issues)s") % {"issues": gettext("・").join(found)})
+    if not parts:
+        return rule.program.name
+    return gettext("%(conditions)s → %(program)s") % {
+        "conditions": gettext("、").join(parts),
+        "program": rule.program.name,
+    }
+
+
 def _collaboration_reasons(
     domains: tuple[str, ...], issue_codes: frozenset[str], issues: list[ConsultationIssue]
 ) -> tuple[str, ...]:
@@ -171,10 +251,11 @@ def _collaboration_reasons(
     reasons: list[str] = []
     specific = [d for d in domains if d in SPECIFIC_DOMAINS]
     if len(specific) >= 2:
-        labels = "・".join(str(Domain(d).label) for d in specific)
-        reasons.append(f"複数分野（{labels}）にまたがる")
+        labels = gettext("・").join(str(Domain(d).label) for d in specific)
+        reasons.append(gettext("複数分野（%(labels)s）にまたがる") % {"labels": labels})
     names = {issue.code: issue.name for issue in issues}
-    reasons.extend(f"{names.get(code, code)} は複合的な課題" for code in COMPLEX_ISSUES if code in issue_codes)
+    complex_named = [names.get(code, code) for code in COMPLEX_ISSUES if code in issue_codes]
+    reasons.extend(gettext("%(issue)s は複合的な課題") % {"issue": name} for name in complex_named)
     return tuple(reasons)
 
 
@@ -233,9 +314,11 @@ def suggest(
         .order_by("order", "id")
     )
     drafts: dict[int, _Draft] = {}
+    names = {issue.code: issue.name for issue in issues}
     for rule in rules:
         if rule_matches(rule, data):
-            drafts.setdefault(rule.program_id, _Draft(rule.program)).add(rule.organizations.all(), [rule.reason])
+            reason = rule_reason(rule, data, names)
+            drafts.setdefault(rule.program_id, _Draft(rule.program)).add(rule.organizations.all(), [reason])
 
     # 多機関協働 goes last, whether a rule or the complexity of the case brought it.
     last = next((d for d in drafts.values() if d.program.category == Category.COLLABORATION), None)

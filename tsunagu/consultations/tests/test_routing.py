@@ -28,7 +28,11 @@ from tsunagu.consultations.routing import (
     RoutingInput,
     RoutingResult,
     Suggestion,
+    age_band,
     consultation_domains,
+    domain_table,
+    domains_value,
+    issue_domains,
     routing_input_for,
     suggest,
 )
@@ -112,8 +116,8 @@ def test_the_8050_mother_at_the_centre_is_connected_to_livelihood_support_and_fl
     own = suggestion(result, "community-general-support-centre")
     assert own.organizations == ()
     assert own.reasons == (
-        "65歳以上 → 地域包括支援センター" + RECEIVING_SUFFIX,
-        "介護・8050・ダブルケア → 地域包括支援センター" + RECEIVING_SUFFIX,
+        "65歳以上 → 地域包括支援センター" + str(RECEIVING_SUFFIX),
+        "介護・8050・ダブルケア → 地域包括支援センター" + str(RECEIVING_SUFFIX),
     )
 
     assert result.domains == ("elderly", "poverty")
@@ -223,7 +227,7 @@ def test_collaboration_received_at_the_coordinating_division_is_marked_as_its_ow
     last = result.suggestions[-1]
     assert last.program.code == "multi-agency-collaboration"
     assert last.organizations == ()
-    assert all(reason.endswith(RECEIVING_SUFFIX) for reason in last.reasons)
+    assert all(reason.endswith(str(RECEIVING_SUFFIX)) for reason in last.reasons)
 
 
 def test_nothing_matches_nothing_is_suggested(town):
@@ -246,6 +250,132 @@ def test_domains_follow_the_issues_and_the_age_in_the_order_of_the_plan(town):
         "disability",
         "poverty",
     )
+
+
+# Each age band at its edges: child (under 18), adult (18 to 64), elderly (65 and over), unknown.
+AGE_BANDS_AT_THE_EDGES = [(0, "child"), (17, "child"), (18, "adult"), (56, "adult"), (64, "adult"),
+                          (65, "elderly"), (110, "elderly"), (None, "unknown")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("age", "band"), AGE_BANDS_AT_THE_EDGES)
+def test_the_age_bands(age, band):
+    assert age_band(age) == band
+
+
+@pytest.mark.parametrize(
+    ("age", "domains"),
+    [(15, ("children",)), (17, ("children",)), (18, ("general",)), (56, ("general",)), (64, ("general",)),
+     (65, ("elderly",)), (80, ("elderly",)), (None, ("general",))],
+)  # fmt: skip
+def test_hikikomori_is_a_childrens_issue_only_for_a_child(town, age, domains):
+    hikikomori = ConsultationIssue.objects.get(municipality=town, code="hikikomori")
+    assert hikikomori.domains == {"all": ["general"], "child": ["children"]}  # as data/issues.toml has it
+    assert consultation_domains([hikikomori], age) == domains
+    assert route(town, {"hikikomori"}, age).domains == domains
+
+
+@pytest.mark.parametrize(
+    ("age", "domains", "flag"),
+    [
+        # The 8050 son of 56 who has withdrawn: 介護 and 生活困窮 through 8050, never 子ども等.
+        (56, ("elderly", "poverty"), "複数分野（介護・生活困窮）にまたがる"),
+        (None, ("elderly", "poverty"), "複数分野（介護・生活困窮）にまたがる"),
+        (80, ("elderly", "poverty"), "複数分野（介護・生活困窮）にまたがる"),
+        (16, ("elderly", "children", "poverty"), "複数分野（介護・子ども等・生活困窮）にまたがる"),
+    ],
+)
+def test_the_8050_son_who_has_withdrawn_is_not_flagged_as_a_childrens_case(town, age, domains, flag):
+    result = route(town, {"8050", "hikikomori", "income"}, age)
+    assert result.domains == domains
+    assert result.collaboration_reasons[0] == flag
+    assert ("子ども等" in flag) == (age is not None and age < 18)
+
+
+def test_an_anonymous_consultation_has_an_unknown_age(town):
+    data = routing_input_for(None, None, {"hikikomori", "isolation"}, date(2025, 10, 1))
+    assert data.age is None and age_band(data.age) == "unknown"
+    result = suggest(municipality=town, data=data)
+    assert result.domains == ("general",) and not result.collaboration
+
+
+# Codes whose items count 子ども等 at every age in the shipped list (a parent asks about 子育て at 35).
+CHILDREN_AT_EVERY_AGE = {i.code for i in read_issues_file() if "children" in i.domains}
+
+
+def test_the_stored_fields_and_the_collaboration_flag_follow_one_rule_at_every_age(town):
+    issues = {i.code: i for i in ConsultationIssue.objects.filter(municipality=town)}
+
+    @given(
+        codes=st.sets(st.sampled_from(ALL_ISSUE_CODES)),
+        age=st.one_of(st.none(), st.integers(min_value=0, max_value=110)),
+    )
+    @settings(max_examples=150, deadline=None)
+    def check(codes, age):
+        result = route(town, codes, age)
+        stored = consultation_domains([issues[c] for c in codes], age)  # what consultation_record stores
+        assert result.domains == stored
+        specific = [d for d in stored if d in SPECIFIC_DOMAINS]
+        assert any(r.startswith("複数分野") for r in result.collaboration_reasons) == (len(specific) >= 2)
+        if age is None or age >= 18:
+            # Past childhood only an item that is a children's matter at every age counts 子ども等.
+            assert ("children" in stored) == bool(codes & CHILDREN_AT_EVERY_AGE)
+        else:
+            assert "children" in stored
+        if age is not None and age >= 65:
+            assert "elderly" in stored
+
+    check()
+
+
+def test_issue_domains_reads_a_list_or_an_age_table_and_ignores_the_rest():
+    assert issue_domains(["poverty", "money", 3], 40) == ("poverty",)
+    table = {"all": ["general"], "child": ["children"], "adult": ["poverty"], "elderly": [], "colour": ["red"]}
+    assert [issue_domains(table, age) for age in (10, 40, 70, None)] == [
+        ("general", "children"), ("general", "poverty"), ("general",), ("general",),
+    ]  # fmt: skip
+    assert issue_domains({"unknown": ["disability"]}, None) == ("disability",)
+    assert issue_domains("general", 40) == () and issue_domains(None, 40) == ()
+    assert domain_table(["poverty"]) == {"all": ["poverty"], "child": [], "adult": [], "elderly": [], "unknown": []}
+    assert domains_value(domain_table(["poverty"])) == ["poverty"]
+    assert domains_value(domain_table(table)) == {"all": ["general"], "child": ["children"], "adult": ["poverty"]}
+
+
+def test_the_age_dependent_fields_are_read_from_the_file_and_mistakes_are_named(tmp_path):
+    hikikomori = next(i for i in read_issues_file() if i.code == "hikikomori")
+    assert hikikomori.domains_by_age == (("child", ("children",)),)
+    assert hikikomori.stored_domains() == {"all": ["general"], "child": ["children"]}
+    path = tmp_path / "issues.toml"
+    path.write_text(
+        '[[issues]]\ncode = "a"\nname = "A"\ndomains = ["general"]\n'
+        'domains_by_age = { teen = ["children"], adult = ["money"], elderly = "elderly" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DefaultsFileError) as raised:
+        read_issues_file(path)
+    message = str(raised.value)
+    assert "domains_by_age の年齢区分「teen」は不明" in message
+    assert "分野「money」は不明" in message
+    assert "domains_by_age.elderly は分野の配列です" in message
+
+
+def test_the_administrator_edits_the_fields_by_age_and_they_are_kept(client, personas, town):
+    client.force_login(personas.administrator)
+    issue = ConsultationIssue.objects.get(municipality=town, code="hikikomori")
+    url = reverse("tsunagu-admin:consultations_consultationissue_change", args=[issue.pk])
+    page = client.get(url).content.decode()
+    assert "18歳未満の方に加える分野" in page and "年齢が不明な方（匿名を含む）に加える分野" in page
+    response = client.post(url, {
+        "code": issue.code, "name": issue.name, "order": issue.order, "is_active": "on",
+        "domains": ["general"], "child_domains": ["children"], "elderly_domains": ["elderly"],
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    issue.refresh_from_db()
+    assert issue.domains == {"all": ["general"], "child": ["children"], "elderly": ["elderly"]}
+    # No band ticked: stored as the plain list again.
+    client.post(url, {"code": issue.code, "name": issue.name, "order": issue.order, "is_active": "on",
+                      "domains": ["general"]})  # fmt: skip
+    issue.refresh_from_db()
+    assert issue.domains == ["general"]
 
 
 # ---- the rules are the town's data ----------------------------------------------------------------
