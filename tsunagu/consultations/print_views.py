@@ -17,6 +17,7 @@ from tsunagu.consultations.prints import consultation_intake_pdf
 from tsunagu.core.models import User
 from tsunagu.people.selectors import location_hidden_for_user
 from tsunagu.people.timeline_views import pdf_response
+from tsunagu.printing.language import official_print
 from tsunagu.records.selectors import record_get_for_user
 
 
@@ -29,6 +30,7 @@ def _casework_user(request: HttpRequest) -> User:
 
 
 @require_GET
+@official_print
 def consultation_print(request: HttpRequest, pk: int) -> HttpResponse:
     """相談受付・申込票 (PDF) of a consultation the user may read."""
     user = _casework_user(request)

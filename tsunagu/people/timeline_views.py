@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.models import User
 from tsunagu.people import selectors
+from tsunagu.printing.language import official_print
 from tsunagu.printing.timeline import TimelineRow, TimelineSubject, timeline_pdf
 from tsunagu.records.registry import kinds
 from tsunagu.records.selectors import timeline_export_for_user, timeline_for_user
@@ -85,6 +86,7 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
+@official_print
 def person_timeline_print(request: HttpRequest, pk: int) -> HttpResponse:
     """経過一覧 (PDF) of a person the user may see: the person read and the export of every record are audited."""
     user = _casework_user(request)

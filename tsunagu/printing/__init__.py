@@ -10,6 +10,8 @@ each item where they expect it.
 - ``text``: paragraph styles, printable text, ticks and dates as printed;
 - ``furniture``: the document, the footer with 「n / N ページ」 and the handling notice;
 - ``grid``: the A4 form grid (section label | item | value | item | value) and its boxed tables;
+- ``language``: ``official_print``, the decorator of every print view: prints are Japanese whatever the
+  screen language (they are Japanese national forms; docs/i18n.md);
 - one module per national form that needs no model: ``timeline`` (経過一覧). Forms of a capability's
   records live in that capability (``consultations/prints.py``: 相談受付・申込票) and use these helpers.
 
