@@ -18,17 +18,17 @@ from tsunagu.audit.services import audit_record
 from tsunagu.core.japanese.forms import WarekiDateField
 from tsunagu.core.japanese.wareki import to_wareki
 from tsunagu.core.models import User
-from tsunagu.core.pages import page_of
+from tsunagu.core.pages import FilterForm, page_of, with_all
 
 PAGE_SIZE = 100
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(FilterForm):
     person_id = forms.IntegerField(label=_("本人ID"), required=False, min_value=1)
     username = forms.CharField(label=_("ユーザー名"), required=False, max_length=150)
-    action = forms.ChoiceField(label=_("操作"), choices=[("", "—"), *Action.choices], required=False)
-    date_from = WarekiDateField(label=_("期間（から）"), required=False)
-    date_to = WarekiDateField(label=_("期間（まで）"), required=False)
+    action = forms.ChoiceField(label=_("操作"), choices=with_all(Action.choices), required=False)
+    date_from = WarekiDateField(label=_("期間（から）"), required=False, allow_future=True)
+    date_to = WarekiDateField(label=_("期間（まで）"), required=False, allow_future=True)
     without_municipality = forms.BooleanField(
         label=_("自治体に属さない記録（存在しないユーザー名でのログイン失敗など）"), required=False
     )
@@ -63,9 +63,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             # The changed fields by name, never their values (``changes_shown``).
             "entries": [(entry, changes_shown(entry)) for entry in page.rows],
-            "page": page.number,
-            "has_next": page.has_next,
-            "query_string": page.query_string,
+            "page": page,
         },
     )
 

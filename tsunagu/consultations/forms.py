@@ -24,6 +24,7 @@ from tsunagu.consultations.models import (
 from tsunagu.consultations.selectors import ConsultationFilters
 from tsunagu.core.japanese.forms import WarekiDateField
 from tsunagu.core.models import District, Organization, User
+from tsunagu.core.pages import FilterForm, with_all
 from tsunagu.core.params import ModelChoiceField, ModelMultipleChoiceField
 from tsunagu.people.models import Household, Person
 from tsunagu.plans.models import Domain, Program
@@ -96,14 +97,14 @@ class ConsultationForm(forms.Form):
         return _local_datetime(self.cleaned_data["received_on"], self.cleaned_data["received_time"])
 
 
-class ConsultationFilterForm(forms.Form):
+class ConsultationFilterForm(FilterForm):
     program = ModelChoiceField(label=_("事業"), queryset=Program.objects.none(), required=False)
-    domain = forms.ChoiceField(label=_("分野"), choices=[("", "—"), *Domain.choices], required=False)
+    domain = forms.ChoiceField(label=_("分野"), choices=with_all(Domain.choices), required=False)
     issue = ModelChoiceField(label=_("相談内容"), queryset=ConsultationIssue.objects.none(), required=False)
     district = ModelChoiceField(label=_("地区"), queryset=District.objects.none(), required=False)
     staff = ModelChoiceField(label=_("受付者"), queryset=User.objects.none(), required=False)
-    date_from = WarekiDateField(label=_("期間（から）"), required=False)
-    date_to = WarekiDateField(label=_("期間（まで）"), required=False)
+    date_from = WarekiDateField(label=_("期間（から）"), required=False, allow_future=True)
+    date_to = WarekiDateField(label=_("期間（まで）"), required=False, allow_future=True)
     sort = forms.ChoiceField(
         label=_("並び順"),
         choices=[("-received_at", _("新しい順")), ("received_at", _("古い順")), ("urgency", _("緊急度順"))],

@@ -45,6 +45,7 @@ from tsunagu.people.timeline_views import render_person_timeline
 from tsunagu.plans.selectors import program_list_for_user
 
 PAGE_SIZE = 50
+REFERRALS_PAGE_SIZE = 100
 # The query string's ids (the intake form's person, and what its suggestions fragment is asked about).
 PERSON, HOUSEHOLD, ISSUES = IdParam("person"), IdParam("household"), IdListParam("issues")
 
@@ -75,9 +76,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "consultations": page.rows,
-            "page": page.number,
-            "has_next": page.has_next,
-            "query_string": page.query_string,
+            "page": page,
             "incoming": selectors.referrals_waiting_for_user(user=user, request=request)[:100],
             "outgoing": selectors.referrals_sent_waiting_for_user(user=user, request=request)[:100],
             "next_steps": selectors.next_steps_due_for_user(user=user, request=request)[:100],
@@ -258,13 +257,11 @@ def referral_respond(request: HttpRequest, pk: int) -> HttpResponse:
 def referrals_open(request: HttpRequest) -> HttpResponse:
     """Every referral not yet accepted, by age: nobody is lost between agencies."""
     user = _user(request)
+    page = page_of(request, selectors.referrals_not_accepted(user=user, request=request), REFERRALS_PAGE_SIZE)
     return render(
         request,
         "consultations/referrals_open.html",
-        {
-            "referrals": selectors.referrals_not_accepted(user=user, request=request)[:500],
-            "today": timezone.localdate(),
-        },
+        {"referrals": page.rows, "page": page, "today": timezone.localdate()},
     )
 
 

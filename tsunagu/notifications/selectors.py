@@ -108,14 +108,25 @@ def notices_for_user(*, user: User, unread_only: bool = False) -> QuerySet[Notic
     return rows.order_by("-created_at", "-id")
 
 
-def notice_page_for_user(
-    *, user: User, page: int = 1, unread_only: bool = False, request: HttpRequest | None = None
-) -> tuple[list[NoticeView], bool]:
-    """A page of the user's notices, newest first, and whether there is a next page. Queries: the page, one
-    per record kind on it, and the audit of what was shown — not one per notice."""
-    start = (max(page, 1) - 1) * PAGE_SIZE
-    notices = list(notices_for_user(user=user, unread_only=unread_only)[start : start + PAGE_SIZE + 1])
-    more = len(notices) > PAGE_SIZE
-    notices = notices[:PAGE_SIZE]
-    records = _record_details(user, notices, request)
-    return [_view(n, records) for n in notices], more
+class NoticeList:
+    """The user's notices, newest first, for ``core.pages.page_of``. A page costs the page's query, one per
+    record kind on it and the audit of what was shown — not one per notice; the count one bounded COUNT."""
+
+    def __init__(self, *, user: User, unread_only: bool = False, request: HttpRequest | None = None) -> None:
+        self._user, self._request = user, request
+        self._rows = notices_for_user(user=user, unread_only=unread_only)
+
+    def page_slice(self, start: int, size: int) -> list[Any]:
+        """``size`` notices as NoticeViews, then the next notice as it is, if there is one: it only tells
+        that a next page exists, so its record is neither read nor audited."""
+        notices = list(self._rows[start : start + size + 1])
+        records = _record_details(self._user, notices[:size], self._request)
+        return [_view(n, records) for n in notices[:size]] + notices[size:]
+
+    def count_upto(self, limit: int) -> int:
+        return int(self._rows.order_by().values("pk")[:limit].count())
+
+
+def notice_list_for_user(*, user: User, unread_only: bool = False, request: HttpRequest | None = None) -> NoticeList:
+    """The user's own notices (everybody reads only their own)."""
+    return NoticeList(user=user, unread_only=unread_only, request=request)

@@ -3,23 +3,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tsunagu.core.models import User
-from tsunagu.core.params import PageParam, parse_id
-from tsunagu.notifications.selectors import notice_page_for_user
+from tsunagu.core.pages import page_of
+from tsunagu.core.params import parse_id
+from tsunagu.notifications.selectors import PAGE_SIZE, notice_list_for_user
 from tsunagu.notifications.services import notices_mark_read
-
-PAGE = PageParam()  # 404 for a page number that is not one (tsunagu.core.params)
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:
     """The user's お知らせ, newest first; ``?unread=1`` shows only the unread."""
     user: User = request.user  # type: ignore[assignment]
-    page = PAGE.get(request.GET)
     unread_only = request.GET.get("unread") == "1"
-    items, more = notice_page_for_user(user=user, page=page, unread_only=unread_only, request=request)
+    # A page number that is none, or past the last page, answers 404 (core.pages.page_of).
+    page = page_of(request, notice_list_for_user(user=user, unread_only=unread_only, request=request), PAGE_SIZE)
     return render(
-        request,
-        "notifications/notice_list.html",
-        {"items": items, "page": page, "more": more, "unread_only": unread_only},
+        request, "notifications/notice_list.html", {"items": page.rows, "page": page, "unread_only": unread_only}
     )
 
 

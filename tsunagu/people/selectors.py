@@ -14,6 +14,7 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+
 from tsunagu.access.disclosure import Shown, disclosure_audit, shown_audit
 from tsunagu.access.models import Basis
 from tsunagu.access.policy import (
@@ -179,6 +180,20 @@ class PersonSearchResults:
 
     def exists(self) -> bool:
         return bool(self._first(1))
+
+    def count_upto(self, limit: int) -> int:
+        """How many people the search finds, counted no further than ``limit`` (for the list's 「…件」): one
+        bounded COUNT, and one more for the people found by another name. Nobody is shown, so nothing is
+        audited."""
+        if self._conditions is None or limit <= 0:
+            return 0
+        found = Q(self._conditions.main)
+        if self._conditions.alias is not None and self._names is not None:
+            # Distinct people, not names: someone with three matching other names is one person.
+            names = self._names.filter(self._conditions.alias).order_by().values_list("person_id", flat=True)
+            if alias_ids := list(names.distinct()[:limit]):
+                found |= Q(self._conditions.others, pk__in=alias_ids)
+        return self._base.filter(found).order_by().values("pk")[:limit].count()
 
 
 def person_search_for_user(

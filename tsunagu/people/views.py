@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
 from tsunagu.access import selectors as access
 from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.models import User
@@ -65,9 +66,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "results": page.rows if page else [],
             "searched": page is not None,
-            "page": page.number if page else 1,
-            "has_next": page.has_next if page else False,
-            "query_string": page.query_string if page else "",
+            "page": page,
             "today": timezone.localdate(),
         },
     )

@@ -19,6 +19,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from tsunagu.core.japanese.kana import is_kana_reading, normalize_kana_input
 from tsunagu.core.japanese.wareki import WarekiError, parse_date, to_wareki
@@ -35,10 +37,53 @@ class WarekiDateInput(forms.DateInput):
         return super().format_value(value)
 
 
+class WarekiDatePickerInput(WarekiDateInput):
+    """The date box of every form: WarekiDateInput's text box (和暦 as staff type it, and what is sent), a hint
+    with today's date in the forms it reads, and a calendar button. The calendar is a nameless
+    ``<input type=date>`` that ``static/js/date-input.js`` opens and copies into the text as 令和…年…月…日;
+    without script the button stays hidden and the text box works alone."""
+
+    template_name = "core/widgets/wareki_date.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        identifier = widget["attrs"].get("id")
+        if identifier:
+            hint = f"{identifier}_hint"
+            described = widget["attrs"].get("aria-describedby")
+            widget["attrs"]["aria-describedby"] = f"{described} {hint}" if described else hint
+            widget["hint_id"] = hint
+        today = timezone.localdate()
+        widget["hint"] = _date_hint(today)
+        widget["iso"] = _iso_or_blank(value)
+        return context
+
+
+def _iso_or_blank(value: Any) -> str:
+    """The day the calendar opens on: the date in the box (stored, or as typed once it reads as one); else
+    blank, and the calendar opens on today."""
+    if isinstance(value, str):
+        try:
+            value = parse_date(value)
+        except ValueError:  # WarekiError, or any text that is no date
+            return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.isoformat() if isinstance(value, date) and value.year <= 9999 else ""
+
+
+def _date_hint(today: date) -> str:
+    # Each example on one line (a hint that wraps inside 2026-12-02 reads as two dates).
+    examples = (to_wareki(today), to_wareki(today, style="short"), today.isoformat())
+    long, short, iso = (format_html('<span class="nowrap">{}</span>', example) for example in examples)
+    return format_html(gettext("例: {long}、{short}、{iso}"), long=long, short=short, iso=iso)
+
+
 class WarekiDateField(forms.DateField):
     """A date typed in 和暦 or 西暦; invalid input is refused with ``parse_date``'s Japanese message."""
 
-    widget = WarekiDateInput
+    widget = WarekiDatePickerInput
     default_error_messages = {"future": "未来の日付は入力できません"}
 
     def __init__(self, *, allow_future: bool = False, **kwargs: Any) -> None:
