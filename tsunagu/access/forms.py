@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access.models import ConsentGiver, ConsentMethod
-from tsunagu.access.services import EMERGENCY_MAX_HOURS
+from tsunagu.access.services import EMERGENCY_MAX_HOURS, AccessError, acting_organization
 from tsunagu.core.japanese.forms import KanaField, WarekiDateField
 from tsunagu.core.models import Organization, User
 from tsunagu.core.params import ModelMultipleChoiceField
@@ -42,6 +43,17 @@ class ConsentForm(forms.Form):
         organizations = self.fields["organizations"]
         assert isinstance(organizations, forms.ModelMultipleChoiceField)
         organizations.queryset = Organization.objects.filter(municipality_id=user.municipality_id)
+        # The agency taking the consent: the one consent_record will name as its taker.
+        try:
+            self.taker: Organization | None = acting_organization(user)
+        except AccessError:
+            self.taker = None
+        if not self.is_bound:
+            # The national form's wording is sharing *among* the agencies involved, the one that takes the
+            # consent included; and a consent is usually recorded the day it is given.
+            if self.taker is not None:
+                self.initial.setdefault("organizations", [self.taker.pk])
+            self.initial.setdefault("given_on", timezone.localdate())
         self.fields["document"].help_text = _("PDF・JPEG・PNG・TIFF、%(limit)sまで。") % {
             "limit": format_size(max_scan_bytes())
         }
