@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tsunagu.access",
     "tsunagu.records",
     "tsunagu.consultations",
+    "tsunagu.collaboration",
     "tsunagu.notifications",
     "tsunagu.home",
 ]
@@ -385,7 +386,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # A choice set used under several field names (a programme's domain, a consultation's domains) is one
     # component.
-    "ENUM_NAME_OVERRIDES": {"DomainEnum": "tsunagu.plans.models.Domain"},
+    "ENUM_NAME_OVERRIDES": {
+        "DomainEnum": "tsunagu.plans.models.Domain",
+        "CaseStateEnum": "tsunagu.collaboration.models.CaseState",
+    },
 }
 
 # Background work (docs/tasks.md): django-tasks with its database backend, so no broker is needed; the

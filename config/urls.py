@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from tsunagu.accounts import urls as accounts_urls
 from tsunagu.accounts.admin import site as admin_site
+from tsunagu.collaboration import api_urls as collaboration_api
 from tsunagu.consultations import api_urls as consultations_api
 from tsunagu.core.views import favicon, healthz
 from tsunagu.home import urls as home_urls
@@ -12,7 +13,10 @@ from tsunagu.people import api_urls as people_api
 from tsunagu.plans import api_urls as plans_api
 
 # The REST API: each app adds its endpoints in its own api_urls (docs/api.md), all under one namespace.
-api_v1 = ([*people_api.urlpatterns, *consultations_api.urlpatterns, *plans_api.urlpatterns], "api")
+api_v1 = (
+    [*people_api.urlpatterns, *consultations_api.urlpatterns, *collaboration_api.urlpatterns, *plans_api.urlpatterns],
+    "api",
+)
 schema_view = login_not_required(SpectacularAPIView.as_view())
 docs_view = login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
 handler404 = "tsunagu.api.errors.not_found"  # an unknown URL under /api/ answers in the API error shape
@@ -32,6 +36,7 @@ urlpatterns = [
     path("people/", include("tsunagu.people.urls")),
     path("access/", include("tsunagu.people.access_urls")),
     path("consultations/", include("tsunagu.consultations.urls")),
+    path("collaboration/", include("tsunagu.collaboration.urls")),
     path("audit/", include("tsunagu.audit.urls")),
     path("notices/", include("tsunagu.notifications.urls")),
     path("api/v1/", include(api_v1)),

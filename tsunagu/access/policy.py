@@ -293,3 +293,17 @@ def case_record_visible(user: User, *, organization_field: str = "organization",
         Q(**{f"{person_field}__isnull": True}) | Q(Exists(holder_still_has_access))
     )
     return own | Q(Exists(shared))
+
+
+def organizations_sharing_on(person_id: int, organization_ids: Iterable[int]) -> set[int]:
+    """Which of these organisations hold an active sharing grant (consent, 支援会議, emergency) on the person.
+
+    Who may take part in a case about them — a 多機関協働 case's participating organisations: only an
+    organisation the person's consent (or a 支援会議) reaches reads the case, so only such an organisation
+    is given a part in it (one query).
+    """
+    return set(
+        AccessGrant.objects.active()
+        .filter(person_id=person_id, organization_id__in=sorted(set(organization_ids)), basis__in=SHARING_BASES)
+        .values_list("organization_id", flat=True)
+    )

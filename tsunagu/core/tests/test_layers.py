@@ -50,7 +50,8 @@ def test_the_decided_order_from_core_up_to_home():
     assert layers[0] == "home"
     assert layers[-1] == "core"
     position = {name: i for i, layer in enumerate(layers) for name in _layer_names([layer])}
-    assert position["consultations"] < position["notifications"] < position["people"] < position["access"]
+    assert position["collaboration"] < position["consultations"] < position["notifications"]
+    assert position["notifications"] < position["people"] < position["access"]
     # The emergency-review rule in access reads the plan's 所管課, so the plan sits just below access.
     assert position["access"] == position["accounts"] < position["plans"] < position["audit"]
     assert position["audit"] == position["printing"]
