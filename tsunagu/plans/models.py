@@ -31,6 +31,12 @@ LAW_ITEM = {
 
 
 def law_article(category: str) -> str:
+    """The citation as the plan file and its export write it (Japanese, compared and stored as data)."""
+    return f"法第106条の4第2項第{LAW_ITEM[Category(category)]}号"
+
+
+def law_article_label(category: str) -> str:
+    """The same citation for a page, in the reader's language."""
     return _("法第106条の4第2項第%(item)s号") % {"item": LAW_ITEM[Category(category)]}
 
 
@@ -147,6 +153,10 @@ class Program(models.Model):
     @property
     def law_article(self) -> str:
         return law_article(self.category)
+
+    @property
+    def law_article_label(self) -> str:
+        return law_article_label(self.category)
 
     @property
     def section(self) -> str:
