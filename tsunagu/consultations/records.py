@@ -98,6 +98,7 @@ def register() -> None:
         timeline_template="consultations/records/case_note_row.html", print_row=case_note_print_row,
         select_related=("staff", "person"), order=30,
         add_form=CaseNoteForm, add_url="consultations:person-note-add", add_title=_("支援経過を記録"),
+        household_add_url="consultations:household-note-add",
     ))  # fmt: skip
     register_routes(
         Route("consultations:consultation-detail", "consultation"),
@@ -107,6 +108,7 @@ def register() -> None:
         Route("consultations:referral-detail", "referral"),
         Route("consultations:referral-respond", "referral", method="POST"),
         Route("consultations:person-note-add", "person", method="POST"),
+        Route("consultations:household-note-add", "household", method="POST"),
         ListRoute("consultations:inbox"),
         ListRoute("consultations:referrals-open"),
         # The API (tsunagu/consultations/api.py): the same doors, so the same rows.

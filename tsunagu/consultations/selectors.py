@@ -23,6 +23,7 @@ from tsunagu.records.selectors import (
     RecordView,
     record_check_for_user,
     record_get_for_user,
+    records_about_for_user,
     records_for_user,
     visible_records,
 )
@@ -75,14 +76,24 @@ def referrals_of_consultation(
 def case_note_list_of_consultation(
     *, user: User, consultation: Consultation, request: HttpRequest | None = None
 ) -> AuditedRecords:
-    """The progress records of a consultation, newest first, as far as the user may read them (audited as
-    shown)."""
-    rows = (
-        case_notes_visible(user)
-        .filter(consultation=consultation)
-        .select_related("organization", "staff")
-        .order_by("-occurred_at", "-id")
-    )
+    """The progress records shown with a consultation, newest first, as far as the user may read them
+    (audited as shown): one list with the timeline's — every record about the consultation's person
+    wherever it was posted (a household's own records when the consultation names a household and no
+    person; an anonymous one's, those posted on it).
+
+    The rows are the timeline's (``records_about_for_user``), so a note added on the person's timeline is
+    here and one added here is on the timeline (a note posted on a consultation is about its person or
+    household: ``case_note_add``); what the user may read is the one rule's.
+    """
+    if consultation.person_id is not None:
+        about = records_about_for_user(user=user, kind="case_note", person_ids=[consultation.person_id])
+    elif consultation.household_id is not None:
+        about = records_about_for_user(
+            user=user, kind="case_note", person_ids=[], household_id=consultation.household_id
+        )
+    else:
+        about = case_notes_visible(user).filter(consultation=consultation)
+    rows = about.select_related("organization", "staff").order_by("-occurred_at", "-id")
     return records_for_user(user=user, kind="case_note", rows=rows, summary="相談の支援経過を表示", request=request)
 
 

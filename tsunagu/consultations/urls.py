@@ -16,4 +16,5 @@ urlpatterns = [
     path("referrals/<int:pk>/", views.referral_detail, name="referral-detail"),
     path("referrals/<int:pk>/respond/", views.referral_respond, name="referral-respond"),
     path("people/<int:pk>/notes/", views.person_note_add, name="person-note-add"),
+    path("households/<int:pk>/notes/", views.household_note_add, name="household-note-add"),
 ]

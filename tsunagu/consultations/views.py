@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagu.access import selectors as access
@@ -41,7 +42,7 @@ from tsunagu.core.pages import add_service_errors, page_of
 from tsunagu.core.params import IdListParam, IdParam
 from tsunagu.people import selectors as people
 from tsunagu.people.models import HouseholdMember
-from tsunagu.people.timeline_views import render_person_timeline
+from tsunagu.people.timeline_views import render_household_timeline, render_person_timeline
 from tsunagu.plans.selectors import program_list_for_user
 
 PAGE_SIZE = 50
@@ -293,6 +294,25 @@ def consultation_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     # Refused: the page again with the form as typed (a long note is not lost) and its messages on it.
     consultation = selectors.consultation_get_for_user(user=user, pk=pk, request=request).record
     return _detail(request, user, consultation, note_form=form, status=400)
+
+
+@require_POST
+def household_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A progress record about the household as a whole (no one member), posted from its timeline, by anyone
+    who may see the household (as a note about a person, by anyone who may see them); a refused one
+    re-renders the timeline with everything typed."""
+    user = _user(request)
+    household = people.household_check_for_user(user=user, pk=pk).household
+    form = CaseNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(user=user, data=_note_input(form), household=household, request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, gettext("支援経過を記録しました。"))
+            return redirect("people:household-timeline", pk=pk)
+    return render_household_timeline(request, pk, bound_forms={"case_note": form}, status=400)
 
 
 @require_POST

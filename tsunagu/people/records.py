@@ -21,6 +21,7 @@ def register() -> None:
         Route("people:household-detail", "household"),
         Route("people:household-member-add", "household", needs="edit", method="POST"),
         Route("people:household-timeline", "household"),
+        Route("people:household-timeline-print", "household"),
         Route("access:consent-create", "person", needs="edit"),
         Route("access:consent-withdraw", "consent", needs="edit"),
         # A consent's scanned form: the taker's and named agencies' staff only (access.policy).

@@ -21,4 +21,5 @@ urlpatterns = [
     path("households/<int:pk>/", views.household_detail, name="household-detail"),
     path("households/<int:pk>/members/", views.household_member_add, name="household-member-add"),
     path("households/<int:pk>/timeline/", timeline_views.household_timeline, name="household-timeline"),
+    path("households/<int:pk>/timeline.pdf", timeline_views.household_timeline_print, name="household-timeline-print"),
 ]

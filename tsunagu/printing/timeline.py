@@ -35,6 +35,9 @@ class TimelineSubject:
     full_name: str
     full_name_kana: str
     birth_date: date | None
+    # A household's 経過一覧: its members as the reader may see them, and how many others there are.
+    members: tuple[str, ...] = ()
+    hidden_members: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,17 @@ def _timeline_header(subject: TimelineSubject) -> Callable[[Canvas, Any], None]:
     instead of running over the reading beside it.
     """
     birth = f"{to_wareki(subject.birth_date)}生" if subject.birth_date else "不明"
+    cells = [markup(f'<font name="{GOTHIC}">氏名：</font>{escape(subject.full_name)}', "identity"),
+             para(f"ふりがな：{subject.full_name_kana}"), para(f"生年月日：{birth}")]  # fmt: skip
+    widths = [110 * mm, 100 * mm, landscape(A4)[0] - 24 * mm - 210 * mm]
+    if subject.members:
+        others = f"（ほかに{subject.hidden_members}名）" if subject.hidden_members else ""
+        cells = [markup(f'<font name="{GOTHIC}">世帯：</font>{escape(subject.full_name)}', "identity"),
+                 para(f"世帯員：{'、'.join(subject.members)}{others}")]  # fmt: skip
+        widths = [110 * mm, landscape(A4)[0] - 24 * mm - 110 * mm]
     identity = Table(
-        [[markup(f'<font name="{GOTHIC}">氏名：</font>{escape(subject.full_name)}', "identity"),
-          para(f"ふりがな：{subject.full_name_kana}"), para(f"生年月日：{birth}")]],
-        colWidths=[110 * mm, 100 * mm, landscape(A4)[0] - 24 * mm - 210 * mm],
+        [cells],
+        colWidths=widths,
         style=table_style([("LINEBELOW", (0, 0), (-1, -1), THICK, GRID_COLOUR), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                           ("LEFTPADDING", (0, 0), (0, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]),
     )  # fmt: skip

@@ -63,6 +63,9 @@ class RecordKind:
     add_form: Callable[[], Any] | None = None
     add_url: str = ""
     add_title: Any = ""
+    # The same form on the household's timeline, posted to this URL name (taking the household's pk): a
+    # record about the household as a whole ("" for none).
+    household_add_url: str = ""
 
     def occurred(self, record: Any) -> Any:
         return getattr(record, self.occurred_field)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from tsunagu.access.disclosure import Shown, disclosure_audit, shown_audit
@@ -34,12 +34,16 @@ from tsunagu.records import registry
 from tsunagu.records.registry import RecordKind
 
 
-def visible_records(user: User, kind: RecordKind) -> QuerySet[Any]:
-    """The records of ``kind`` the user may read (not audited: show them through the functions below)."""
+def _readable(user: User, kind: RecordKind) -> Q:
     condition = case_record_visible(user, organization_field=kind.organization_field, person_field=kind.person_field)
     if kind.extra_readers is not None:
         condition |= kind.extra_readers(user)
-    return kind.model._default_manager.filter(municipality_id=user.municipality_id).filter(condition)
+    return condition
+
+
+def visible_records(user: User, kind: RecordKind) -> QuerySet[Any]:
+    """The records of ``kind`` the user may read (not audited: show them through the functions below)."""
+    return kind.model._default_manager.filter(municipality_id=user.municipality_id).filter(_readable(user, kind))
 
 
 def grounds_for(user: User, items: Iterable[tuple[RecordKind, Any]]) -> dict[tuple[str, int], Grounds]:
@@ -261,6 +265,50 @@ def _kind_rows(user: User, kind: RecordKind, person_ids: list[int], household_id
         .select_related(kind.organization_field, *kind.select_related)
         .prefetch_related(*kind.prefetch_related)
     )
+
+
+def records_about_for_user(
+    *, user: User, kind: str, person_ids: list[int], household_id: int | None = None
+) -> QuerySet[Any]:
+    """The records of ``kind`` about these people (and the household's own) that the user may read: the
+    rows of the timeline, for a page that shows them elsewhere (a consultation's 支援経過). Not audited:
+    show them through ``records_for_user``."""
+    return _kind_rows(user, registry.kind(kind), person_ids, household_id)
+
+
+@dataclass(frozen=True)
+class HiddenRecords:
+    """Records about a person that exist but that the user may not read: how many, and which organisations
+    hold them (names and counts only, never what they say)."""
+
+    count: int
+    by_organization: list[tuple[str, int]]
+
+
+def hidden_records_of_person(*, user: User, person_id: int) -> HiddenRecords:
+    """How many records of every kind about a person the user may not read, by holding organisation.
+
+    Only for a person the caller has already fetched through the access core (``person_get_for_user``):
+    for anyone else the page is 404 and nothing is counted. One grouped COUNT per kind, on the person's
+    index. Not audited as a read: no record is shown, only that some exist and who holds them (the page's
+    read of the person is audited). Whether to show it at all for a protected (DV) person is the
+    caller's decision (docs/records.md).
+    """
+    counts: dict[str, int] = {}
+    for kind in registry.kinds():
+        name = f"{kind.organization_field}__name"
+        rows = (
+            kind.model._default_manager.filter(municipality_id=user.municipality_id)
+            .filter(**{f"{kind.person_field}_id": person_id})
+            .exclude(_readable(user, kind))
+            .values(name)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counts[row[name]] = counts.get(row[name], 0) + row["n"]
+    by_organization = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return HiddenRecords(count=sum(counts.values()), by_organization=by_organization)
 
 
 def _older_than(kind: RecordKind, cursor: tuple[datetime, int, int]) -> Q:

@@ -169,7 +169,10 @@ def test_the_8050_flow_through_the_api_alone(callers, personas, household_8050):
     assert response.status_code == 201 and response.json()["consultation_id"] == consultation["id"]
     call_id = response.json()["id"]
     notes = a.get(consultation_notes).json()
-    assert [n["content"] for n in notes["results"]] == ["母の介護認定の申請を案内。"] and notes["next"] is None
+    # One list with the timeline's: the person's records the centre may read (the coordinator's visit, on the
+    # consent that names the centre), wherever they were posted, newest first.
+    assert [n["content"] for n in notes["results"]] == ["母の介護認定の申請を案内。", "息子と面談。就労の意欲あり。"]
+    assert notes["next"] is None
     refused("get", consultation_notes)
 
     # 6. Both read one timeline: the consultation, the referral and both records.

@@ -19,8 +19,8 @@ from tsunagu.access.models import ConsentMethod
 from tsunagu.access.services import ConsentInput, consent_record
 from tsunagu.consultations.models import ConsentVariant
 from tsunagu.consultations.tests.test_print import ADDRESS, org, record
-from tsunagu.people.models import Gender
-from tsunagu.people.tests.helpers import register
+from tsunagu.people.models import Gender, Relationship
+from tsunagu.people.tests.helpers import household_of, register
 from tsunagu.printing import fonts
 from tsunagu.printing.text import printable
 
@@ -64,6 +64,7 @@ def test_every_pdf_embeds_its_japanese_fonts_and_its_text_extracts(client, perso
         given_on=date(2025, 9, 30), organizations=[org("福祉あんしん課")]))  # fmt: skip
     with_consent = record(personas.caseworker_a, person, variant=ConsentVariant.WITH_CONSENT, consent=consent)
     without = record(personas.caseworker_a, person, variant=ConsentVariant.WITHOUT_CONSENT)
+    household = household_of(personas.caseworker_a, (person, Relationship.HEAD))
     prints = {
         "consultations:consultation-print": [
             (reverse("consultations:consultation-print", args=[with_consent.pk]), ["相談受付・申込票", ADDRESS]),
@@ -71,6 +72,9 @@ def test_every_pdf_embeds_its_japanese_fonts_and_its_text_extracts(client, perso
         ],
         "people:person-timeline-print": [
             (reverse("people:person-timeline-print", args=[person.pk]), ["経過一覧", "琴浦 花子"]),
+        ],
+        "people:household-timeline-print": [
+            (reverse("people:household-timeline-print", args=[household.pk]), ["経過一覧", "琴浦 花子 世帯", "世帯主"]),
         ],
     }
     # A new print must be added here: every .pdf URL of the site is checked.
