@@ -27,6 +27,7 @@ from tsunagu.core.models import District, Organization, User
 from tsunagu.core.pages import FilterForm, with_all
 from tsunagu.core.params import ModelChoiceField, ModelMultipleChoiceField
 from tsunagu.people.models import Household, Person
+from tsunagu.people.naming import HouseholdChoiceField
 from tsunagu.plans.models import Domain, Program
 
 
@@ -45,7 +46,7 @@ class ConsultationForm(forms.Form):
     visitor_phone = forms.CharField(label=_("来談者の電話番号"), max_length=20, required=False)
     is_anonymous = forms.BooleanField(label=_("匿名の相談（対象の方を特定しない）"), required=False)
     anonymous_description = forms.CharField(label=_("匿名の方の概要（例: 60代男性）"), max_length=100, required=False)
-    household = ModelChoiceField(label=_("世帯"), queryset=Household.objects.none(), required=False)
+    household = HouseholdChoiceField(label=_("世帯"), required=False)  # named as staff name them (people.naming)
     consent_variant = forms.ChoiceField(label=_("様式"), choices=ConsentVariant.choices, widget=forms.RadioSelect)
     consent = ModelChoiceField(label=_("本人同意"), queryset=Consent.objects.none(), required=False)
     issues = ModelMultipleChoiceField(
@@ -71,7 +72,7 @@ class ConsultationForm(forms.Form):
         self._set("program", programs)
         self._set("issues", issues)
         self._set("main_issue", issues)
-        self._set("household", Household.objects.filter(pk__in=[h.pk for h in households]))
+        self.fields["household"].offer(user=user, households=households, subject=person)  # type: ignore[attr-defined]
         self._set("consent", Consent.objects.filter(pk__in=[c.pk for c in consents]))
         if person is None:
             self.fields["is_anonymous"].initial = True
@@ -164,18 +165,14 @@ class DeclineForm(forms.Form):
 
 
 class CaseNoteForm(forms.Form):
-    # In the order of the paper 支援経過記録: when and how, then what happened — the record itself, the
-    # largest field, across the whole form — then with whom and what comes next.
     occurred_on = WarekiDateField(label=_("日付"))
     occurred_time = forms.TimeField(label=_("時刻"), widget=forms.TimeInput(attrs={"type": "time"}))
     means = forms.ChoiceField(label=_("手段"), choices=Means.choices)
-    content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 8}))
     counterpart = forms.ChoiceField(label=_("相手"), choices=Counterpart.choices)
     counterpart_detail = forms.CharField(label=_("相手の詳細（機関名など）"), max_length=100, required=False)
+    content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
     next_step = forms.CharField(label=_("今後の予定"), max_length=200, required=False)
     next_step_on = WarekiDateField(label=_("予定日"), required=False, allow_future=True)
-
-    WIDE = ("content",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -183,17 +180,6 @@ class CaseNoteForm(forms.Form):
             now = timezone.localtime()
             self.initial.setdefault("occurred_on", now.date())
             self.initial.setdefault("occurred_time", now.strftime("%H:%M"))
-
-    def sections(self) -> list[tuple[bool, list[forms.BoundField]]]:
-        """The fields in runs for the page (``people/_form_sections.html``): (full width?, fields)."""
-        runs: list[tuple[bool, list[forms.BoundField]]] = []
-        for field in self:
-            wide = field.name in self.WIDE
-            if runs and runs[-1][0] == wide and not wide:
-                runs[-1][1].append(field)
-            else:
-                runs.append((wide, [field]))
-        return runs
 
     @property
     def occurred_at(self) -> datetime:

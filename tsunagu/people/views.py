@@ -16,7 +16,7 @@ from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors, page_of
 from tsunagu.core.params import IdParam, parse_id
 from tsunagu.core.versioning import EditConflict
-from tsunagu.people import address_viewers, consent_documents, merge, selectors, services
+from tsunagu.people import address_viewers, consent_documents, merge, naming, selectors, services
 from tsunagu.people.forms import (
     AddressViewerForm,
     HouseholdForm,
@@ -106,6 +106,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     consents = list(access.consents_of_person(person_id=person.pk))
     viewers = selectors.address_viewers_of(view=view)
     may_name_viewers = viewers is not None and address_viewers.may_name_viewers(user=user, person=person)
+    memberships = selectors.households_of_person(user=user, person=person)
+    household_names = naming.household_names_for_user(
+        user=user, households=[m.household for m in memberships], subject=person, request=request
+    )
     return render(
         request,
         "people/person_detail.html",
@@ -117,7 +121,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "address_viewers": viewers,
             "may_name_viewers": may_name_viewers,
             "viewer_form": AddressViewerForm(user=user) if may_name_viewers else None,
-            "memberships": selectors.households_of_person(user=user, person=person),
+            "memberships": [(m, household_names[m.household_id]) for m in memberships],
             "consents": consents,
             "readable_documents": consent_documents.readable_consent_documents(view=view, consents=consents),
             "grants": access.grants_of_person(person_id=person.pk) if view.decision.holds_own_record else None,
@@ -287,6 +291,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "search_form": search_form,
             "candidates": candidates,
             "member_form": HouseholdMemberForm(),
+            "household_name": naming.household_name_of_view(view),
             "panels": panels_for_user(
                 user=user,
                 person_ids=[m.member.person_id for m in view.visible_members],
