@@ -265,3 +265,86 @@ def test_a_household_with_no_member_seen_is_named_by_its_register_number():
     name = naming.household_name(household=household, head=None, member=None, location="")  # type: ignore[arg-type]
     assert name == "世帯（世帯番号 0012345）"
 
+
+# --- Layout (finding 10), in the browser ---------------------------------------------------------------
+
+SHORT_NAME = "山"
+LONG_NAME = "琴浦町地域包括支援センター主任介護支援専門員　山田山田山田山田山田山田花子"  # 50 characters, the most
+
+
+def _header_height(tab) -> float:
+    return tab.locator("header.site-header").evaluate("e => e.getBoundingClientRect().height")
+
+
+def _side_headers(tab) -> list[tuple[str, float, float]]:
+    """Each header (dt, th) of the side column: its text, its width and its font size, in pixels."""
+    return [
+        (text, width, size)
+        for text, width, size in tab.locator(".columns > :last-child")
+        .locator("dt, th")
+        .evaluate_all(
+            "els => els.map(e => [e.textContent.trim(), e.getBoundingClientRect().width,"
+            " parseFloat(getComputedStyle(e).fontSize)])"
+        )
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_header_and_the_side_column_hold_whatever_the_names_length(page, personas):
+    from tsunagu.conftest import screenshot
+    from tsunagu.plans.tests.test_browser import sign_in
+
+    a = personas.caseworker_a
+    person = register(a, family_name="山田", given_name="一郎", family_name_kana="ヤマダ", given_name_kana="イチロウ")
+    referral = referral_to_anshin(a, person, consent=consent_for_anshin(a, person))
+    pages = {
+        "person": page.base_url + reverse("people:person-detail", args=[person.pk]),
+        "referral": page.base_url + reverse("consultations:referral-detail", args=[referral.pk]),
+    }
+    sign_in(page, a.username)
+    heights: dict[tuple[int, str], float] = {}
+    for width in (1366, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        for length, name in (("short", SHORT_NAME), ("long", LONG_NAME)):
+            a.display_name = name
+            a.save(update_fields=["display_name"])
+            page.goto(pages["person"])
+            assert page.locator(".user-details .user-name").inner_text() == name
+            heights[(width, length)] = _header_height(page)
+            screenshot(page, f"person-page-{width}-{length}-name")
+        assert heights[(width, "short")] == heights[(width, "long")], heights
+        # No header of the side column is narrower than its first three characters: none one per line.
+        for where in ("person", "referral"):
+            page.goto(pages[where])
+            headers = _side_headers(page)
+            assert headers, where
+            for text, measured, size in headers:
+                assert measured >= min(len(text), 3) * size * 0.95, (where, width, text, measured)
+        # Nothing on the page is wider than the window.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    # 緊急時の閲覧 is apart from the everyday menu, and reached by keyboard like it.
+    page.goto(pages["person"])
+    main_menu = page.get_by_role("navigation", name="メインメニュー")
+    assert main_menu.get_by_role("link", name="緊急時の閲覧").count() == 0
+    emergency = page.get_by_role("navigation", name="緊急時").get_by_role("link", name=re.compile("緊急時の閲覧"))
+    color = emergency.evaluate("e => getComputedStyle(e).color")
+    assert color == "rgb(163, 38, 27)"  # --danger: 6.9:1 on white
+    page.locator("body").focus()
+    reached = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.textContent.trim()"))
+        if "緊急時の閲覧" in reached[-1]:
+            break
+    assert "緊急時の閲覧" in reached[-1], reached
+    # The user's menu opens from the keyboard and names the whole of what the header cuts short.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    panel = page.locator(".user-panel")
+    panel.wait_for()
+    assert LONG_NAME in panel.inner_text() and "琴浦町地域包括支援センター・相談員" in panel.inner_text()
+    assert panel.get_by_role("link", name="パスワード変更").is_visible()
+    screenshot(page, "person-page-user-menu-open")
