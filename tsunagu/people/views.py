@@ -96,6 +96,7 @@ def person_register(request: HttpRequest) -> HttpResponse:
         request,
         "people/person_form.html",
         {"form": form, "candidates": candidates, "today": timezone.localdate(), "creating": True},
+        status=400 if form.errors else 200,  # refused: the form again with what was typed (400, as every form)
     )
 
 
@@ -176,7 +177,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "location": view.location,
             "today": timezone.localdate(),
         },
-        status=status,
+        status=400 if status == 200 and form.errors else status,  # refused: as every form, 400
     )
 
 
@@ -269,7 +270,8 @@ def household_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("世帯を登録しました。世帯員を追加できます。"))
             return redirect("people:household-detail", pk=household.pk)
-    return render(request, "people/household_form.html", {"form": form, "person": view.person})
+    status = 400 if form.errors else 200  # refused: the form again with what was typed (400, as every form)
+    return render(request, "people/household_form.html", {"form": form, "person": view.person}, status=status)
 
 
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -375,6 +377,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "people/person_merge.html",
         {"kept": kept, "other": other, "form": form, "candidates": candidates, "today": timezone.localdate()},
+        status=400 if form.errors else 200,  # refused: the form again with what was typed (400, as every form)
     )
 
 

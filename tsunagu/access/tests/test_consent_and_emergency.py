@@ -59,7 +59,7 @@ def test_consent_with_mistakes_saves_nothing(client, personas):
         {"purpose": "共有", "method": "written", "given_on": "2999-01-01", "given_by": "guardian"},
     )
     content = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "未来の日付は入力できません" in content
     response = client.post(
         reverse("access:consent-create", args=[person.pk]),
@@ -159,7 +159,7 @@ def test_a_supervisor_rejecting_an_emergency_access_ends_it(client, personas):
     listing = client.get(reverse("access:emergency-review-list")).content.decode()
     assert f'data-grant="{grant.pk}"' in listing
     refused = client.post(reverse("access:emergency-review", args=[grant.pk]), {"approve": "0", "note": ""})
-    assert refused.status_code == 200 and "不適切と判断した理由を書いてください" in refused.content.decode()
+    assert refused.status_code == 400 and "不適切と判断した理由を書いてください" in refused.content.decode()
     grant.refresh_from_db()
     assert grant.review_status == ReviewStatus.PENDING  # a rejection needs its reason
     client.post(reverse("access:emergency-review", args=[grant.pk]), {"approve": "0", "note": "緊急性が認められない"})

@@ -69,7 +69,7 @@ def test_the_consent_page_refuses_a_disguised_file_and_saves_nothing(
     person = register(personas.caseworker_a)
     client.force_login(personas.caseworker_a)
     response = _post_consent(client, person, samples.upload(name, content))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert not Consent.objects.filter(person=person).exists()
     assert not Path(settings.MEDIA_ROOT).exists() or not _files(settings.MEDIA_ROOT)

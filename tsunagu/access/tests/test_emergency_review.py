@@ -153,7 +153,7 @@ def test_the_reviewer_reads_who_when_why_whom_and_what_was_read_and_that_read_is
 
     # The decision is recorded on the same page; a rejection without its reason keeps what was chosen.
     refused = client.post(reverse("access:emergency-review", args=[grant.pk]), {"approve": "0", "note": ""})
-    assert refused.status_code == 200 and "不適切と判断した理由を書いてください" in refused.content.decode()
+    assert refused.status_code == 400 and "不適切と判断した理由を書いてください" in refused.content.decode()
     done = client.post(reverse("access:emergency-review", args=[grant.pk]), {"approve": "1", "note": "必要と確認"})
     assert done.status_code == 302
     grant.refresh_from_db()

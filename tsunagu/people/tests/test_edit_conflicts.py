@@ -137,7 +137,7 @@ def test_an_edit_without_its_version_is_not_saved(client, personas):
     data = form_data(client, url) | {"phone": NEW_PHONE}
     del data["version"]
     response = client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "画面を開き直してから、もう一度入力してください。" in response.content.decode()
     assert Person.objects.get(pk=person.pk).phone == person.phone
 

@@ -62,7 +62,7 @@ def test_bad_input_gets_a_japanese_message_and_nothing_is_saved(client, personas
     client.force_login(personas.caseworker_a)
     entries = AuditEntry.objects.count()
     response = post_register(client, **{field: value})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert Person.objects.count() == 0
     assert AuditEntry.objects.count() == entries
