@@ -289,7 +289,7 @@ def consultation_note_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "支援経過を記録しました。")
+            messages.success(request, gettext("支援経過を記録しました。"))
             return redirect("consultations:consultation-detail", pk=pk)
     # Refused: the page again with the form as typed (a long note is not lost) and its messages on it.
     consultation = selectors.consultation_get_for_user(user=user, pk=pk, request=request).record
@@ -328,7 +328,7 @@ def person_note_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "支援経過を記録しました。")
+            messages.success(request, gettext("支援経過を記録しました。"))
             return redirect("people:person-timeline", pk=pk)
     return render_person_timeline(request, pk, bound_forms={"case_note": form}, status=400)
 
