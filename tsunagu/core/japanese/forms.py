@@ -20,20 +20,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from tsunagu.core.japanese.kana import is_kana_reading, normalize_kana_input
 from tsunagu.core.japanese.wareki import WarekiError, parse_date, to_wareki
 
 
 class WarekiDateInput(forms.DateInput):
-    """A text input that shows a date as 令和7年4月1日; what the person typed is shown as typed."""
+    """A text input that shows a date as 令和7年4月1日 (2025-04-01 in English, which the field reads back too);
+    what the person typed is shown as typed."""
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, datetime) and timezone.is_aware(value):
             value = timezone.localtime(value)
         if isinstance(value, date):
-            return to_wareki(value)
+            return to_wareki(value) if (get_language() or "ja").startswith("ja") else value.isoformat()
         return super().format_value(value)
 
 
@@ -84,7 +85,7 @@ class WarekiDateField(forms.DateField):
     """A date typed in 和暦 or 西暦; invalid input is refused with ``parse_date``'s Japanese message."""
 
     widget = WarekiDatePickerInput
-    default_error_messages = {"future": "未来の日付は入力できません"}
+    default_error_messages = {"future": gettext_lazy("未来の日付は入力できません")}
 
     def __init__(self, *, allow_future: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -113,7 +114,7 @@ class WarekiDateField(forms.DateField):
 class KanaField(forms.CharField):
     """A reading (フリガナ), stored as full-width katakana with one full-width space between parts."""
 
-    default_error_messages = {"not_kana": "フリガナはカタカナ（またはひらがな）で入力してください"}
+    default_error_messages = {"not_kana": gettext_lazy("フリガナはカタカナ（またはひらがな）で入力してください")}
 
     def to_python(self, value: Any | None) -> str | None:
         text = super().to_python(value)
