@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagu.access.models import AccessGrant, Basis, Consent
 from tsunagu.access.policy import AccessDecision, casework_memberships, consent_covers
@@ -40,6 +41,7 @@ from tsunagu.consultations.models import (
     Visitor,
 )
 from tsunagu.consultations.routing import consultation_domains
+from tsunagu.core.japanese.display import date_label
 from tsunagu.core.japanese.wareki import age_on
 from tsunagu.core.models import Organization, User
 from tsunagu.core.transitions import locked, transition
@@ -92,45 +94,46 @@ def _consultation_errors(data: ConsultationInput, organization: Organization) ->
         errors.setdefault(name, []).append(message)
 
     if data.person is None and not data.is_anonymous:
-        add("person", "相談の対象の方を選ぶか、「匿名の相談」にチェックしてください。")
+        add("person", _("相談の対象の方を選ぶか、「匿名の相談」にチェックしてください。"))
     if data.person is not None and data.is_anonymous:
-        add("is_anonymous", "匿名の相談には対象の方を選べません。")
+        add("is_anonymous", _("匿名の相談には対象の方を選べません。"))
     if data.person is not None and (data.person_decision is None or not data.person_decision.allowed):
-        add("person", "閲覧権限のない方の相談は記録できません。")
+        add("person", _("閲覧権限のない方の相談は記録できません。"))
     if data.household is not None and not data.household_visible:
-        add("household", "閲覧権限のない世帯は選べません。")
+        add("household", _("閲覧権限のない世帯は選べません。"))
     if data.is_anonymous and not data.anonymous_description.strip():
-        add("anonymous_description", "匿名の方の概要（例: 60代男性、近隣住民からの相談）を入力してください。")
+        add("anonymous_description", _("匿名の方の概要（例: 60代男性、近隣住民からの相談）を入力してください。"))
     if data.received_at > timezone.now():
-        add("received_at", "受付日時に未来の日時は入力できません。")
+        add("received_at", _("受付日時に未来の日時は入力できません。"))
     elif data.received_at < EARLIEST:
-        add("received_at", "受付日時が古すぎます。1900年以降の日時を入力してください。")
+        add("received_at", _("受付日時が古すぎます。1900年以降の日時を入力してください。"))
     if data.program.municipality_id != organization.municipality_id:
-        add("program", "他の自治体の事業は選べません。")
+        add("program", _("他の自治体の事業は選べません。"))
     if not data.issues:
-        add("issues", "相談内容を一つ以上選んでください。")
+        add("issues", _("相談内容を一つ以上選んでください。"))
     if any(i.municipality_id != organization.municipality_id or not i.is_active for i in data.issues):
-        add("issues", "相談内容に使用できない項目が含まれています。")
+        add("issues", _("相談内容に使用できない項目が含まれています。"))
     if data.main_issue is None:
-        add("main_issue", "最も困っていること（◎）を選んでください。")
+        add("main_issue", _("最も困っていること（◎）を選んでください。"))
     elif data.main_issue not in data.issues:
-        add("main_issue", "最も困っていること（◎）は、選んだ相談内容の中から選んでください。")
+        add("main_issue", _("最も困っていること（◎）は、選んだ相談内容の中から選んでください。"))
     if data.visitor != Visitor.PERSON and not data.visitor_name.strip():
-        add("visitor_name", "本人以外の来談者の氏名を入力してください。")
+        add("visitor_name", _("本人以外の来談者の氏名を入力してください。"))
     if data.consent_variant == ConsentVariant.WITH_CONSENT:
         if data.person is None:
-            add("consent_variant", "匿名の相談は「本人同意なし」の様式で記録してください。")
+            add("consent_variant", _("匿名の相談は「本人同意なし」の様式で記録してください。"))
         elif data.consent is None:
-            add("consent", "「本人同意あり」の様式では、同意の記録を選んでください（先に本人同意を記録します）。")
+            add("consent", _("「本人同意あり」の様式では、同意の記録を選んでください（先に本人同意を記録します）。"))
         elif data.consent.person_id != data.person.pk or data.consent.withdrawn_on is not None:
-            add("consent", "選んだ同意はこの方の有効な同意ではありません。")
+            add("consent", _("選んだ同意はこの方の有効な同意ではありません。"))
         elif not consent_covers(data.consent, organization.pk):
             add(
                 "consent",
-                f"選んだ同意は「{organization.name}」を共有先に含んでいません。この機関で同意を記録してください。",
+                _("選んだ同意は「%(organization)s」を共有先に含んでいません。この機関で同意を記録してください。")
+                % {"organization": organization.name},
             )
     elif data.consent is not None:
-        add("consent", "「本人同意なし」の様式には同意の記録を付けられません。")
+        add("consent", _("「本人同意なし」の様式には同意の記録を付けられません。"))
     return errors
 
 
@@ -222,42 +225,50 @@ def _referral_errors(consultation: Consultation, sender: Organization, data: Ref
     if data.to_meeting:
         secretariat = meeting_secretariat(consultation.municipality_id)
         if secretariat is None:
-            errors.append("支援会議を所管する機関が計画にありません。")
+            errors.append(_("支援会議を所管する機関が計画にありません。"))
         data.to_organization = secretariat
     if data.to_organization is None:
-        errors.append("つなぎ先の機関を選んでください。")
+        errors.append(_("つなぎ先の機関を選んでください。"))
     elif data.to_organization.pk == sender.pk:
-        errors.append("自機関にはつなげません。つなぎ先に他の機関を選んでください。")
+        errors.append(_("自機関にはつなげません。つなぎ先に他の機関を選んでください。"))
     elif data.to_organization.municipality_id != consultation.municipality_id:
-        errors.append("他の自治体の機関にはつなげません。")
+        errors.append(_("他の自治体の機関にはつなげません。"))
     if not data.reason.strip():
-        errors.append("つなぐ理由を入力してください。")
+        errors.append(_("つなぐ理由を入力してください。"))
     if not data.shared_information.strip():
-        errors.append("共有する情報を入力してください（必要最小限にとどめます）。")
+        errors.append(_("共有する情報を入力してください（必要最小限にとどめます）。"))
     if data.due_on < timezone.localdate():
-        errors.append("回答期限に過去の日付は入力できません。")
+        errors.append(_("回答期限に過去の日付は入力できません。"))
     without_consent = consultation.consent_variant == ConsentVariant.WITHOUT_CONSENT or consultation.is_anonymous
     if without_consent and (data.basis != ReferralBasis.ART106_6 or not data.to_meeting):
         errors.append(
-            "本人同意のない相談は、支援会議（社会福祉法第106条の6）での検討としてのみつなげます。"
-            "「支援会議での検討を依頼」を選んでください。"
+            _(
+                "本人同意のない相談は、支援会議（社会福祉法第106条の6）での検討としてのみつなげます。"
+                "「支援会議での検討を依頼」を選んでください。"
+            )
         )
     if data.basis == ReferralBasis.CONSENT:
         consent = data.consent or consultation.consent
         if consent is None or consent.person_id != consultation.person_id:
-            errors.append("本人同意による共有には、この方の同意の記録が必要です。")
+            errors.append(_("本人同意による共有には、この方の同意の記録が必要です。"))
         elif consent.withdrawn_on is not None:
-            errors.append(f"同意（{consent.given_on}）は撤回されています。")
+            errors.append(_("同意（%(date)s）は撤回されています。") % {"date": date_label(consent.given_on)})
         elif not consent_covers(consent, sender.pk):
-            errors.append(f"この同意は「{sender.name}」を共有先に含んでいないため、つなぐ根拠になりません。")
+            errors.append(
+                _("この同意は「%(organization)s」を共有先に含んでいないため、つなぐ根拠になりません。")
+                % {"organization": sender.name}
+            )
         elif data.to_organization is not None and not consent.organizations.filter(pk=data.to_organization.pk).exists():
             errors.append(
-                f"本人同意の共有先に「{data.to_organization.name}」が含まれていません。"
-                "同意の範囲を広げるか、支援会議での検討としてつないでください。"
+                _(
+                    "本人同意の共有先に「%(organization)s」が含まれていません。"
+                    "同意の範囲を広げるか、支援会議での検討としてつないでください。"
+                )
+                % {"organization": data.to_organization.name}
             )
         data.consent = consent
     elif data.basis == ReferralBasis.ART106_6 and not data.to_meeting:
-        errors.append("支援会議を根拠とする共有は、支援会議での検討の依頼としてのみ行えます。")
+        errors.append(_("支援会議を根拠とする共有は、支援会議での検討の依頼としてのみ行えます。"))
     return errors
 
 
@@ -267,7 +278,7 @@ def referral_send(
 ) -> Referral:
     """Connect a consultation (fetched through the consultations selectors) to another organisation."""
     if not _works_at(user, consultation.organization_id):
-        raise ConsultationError("相談を受け付けた機関の職員がつなぎます。")
+        raise ConsultationError(_("相談を受け付けた機関の職員がつなぎます。"))
     sender = consultation.organization
     errors = _referral_errors(consultation, sender, data)
     if errors:
@@ -336,14 +347,19 @@ def _receiver(user: User, referral: Referral) -> Organization:
     if referral.status != ReferralStatus.SENT:
         raise _answered(referral)
     if not _works_at(user, referral.to_organization_id):
-        raise ConsultationError("つなぎ先の機関の職員だけが回答できます。")
+        raise ConsultationError(_("つなぎ先の機関の職員だけが回答できます。"))
     return referral.to_organization
 
 
 def _answered(current: Referral) -> ConsultationError:
-    by = f"、{current.responded_by}" if current.responded_by_id else ""
+    status = current.get_status_display()
+    if current.responded_by_id:
+        return ConsultationError(
+            _("このつなぎにはすでに回答しています（%(status)s、%(by)s）。画面を開き直して確認してください。")
+            % {"status": status, "by": current.responded_by}
+        )
     return ConsultationError(
-        f"このつなぎにはすでに回答しています（{current.get_status_display()}{by}）。画面を開き直して確認してください。"
+        _("このつなぎにはすでに回答しています（%(status)s）。画面を開き直して確認してください。") % {"status": status}
     )
 
 
@@ -360,7 +376,7 @@ def referral_accept(*, user: User, referral: Referral, request: HttpRequest | No
     consent = locked(referral.consent) if referral.consent is not None else None
     if referral.basis == ReferralBasis.CONSENT and (consent is None or consent.withdrawn_on):
         raise ConsultationError(
-            "本人同意が撤回されたため、このつなぎは受理できません。つないだ機関に連絡してください。"
+            _("本人同意が撤回されたため、このつなぎは受理できません。つないだ機関に連絡してください。")
         )
     referral = transition(
         referral,
@@ -397,7 +413,7 @@ def referral_decline(*, user: User, referral: Referral, reason: str, request: Ht
     """The receiving organisation declines, with its reason; as ``referral_accept``, one answer wins."""
     receiver = _receiver(user, referral)
     if not reason.strip():
-        raise ConsultationError("辞退の理由を入力してください（つないだ機関が次の行き先を考えられるように）。")
+        raise ConsultationError(_("辞退の理由を入力してください（つないだ機関が次の行き先を考えられるように）。"))
     referral = transition(
         referral,
         expect={"status": ReferralStatus.SENT},
@@ -436,17 +452,17 @@ def case_note_add(
     organization = acting_organization(user)
     errors: dict[str, list[str]] = {}
     if person is None and household is None:
-        errors["__all__"] = ["記録の対象（本人または世帯）が必要です。"]
+        errors["__all__"] = [_("記録の対象（本人または世帯）が必要です。")]
     if data.occurred_at > timezone.now():
-        errors["occurred_at"] = ["日時に未来の日時は入力できません。"]
+        errors["occurred_at"] = [_("日時に未来の日時は入力できません。")]
     elif data.occurred_at < EARLIEST:
-        errors["occurred_at"] = ["日時が古すぎます。1900年以降の日時を入力してください。"]
+        errors["occurred_at"] = [_("日時が古すぎます。1900年以降の日時を入力してください。")]
     if not data.content.strip():
-        errors["content"] = ["内容を入力してください。"]
+        errors["content"] = [_("内容を入力してください。")]
     if data.next_step_on and data.next_step_on < timezone.localtime(data.occurred_at).date():
-        errors["next_step_on"] = ["予定日が記録の日付より前になっています。"]
+        errors["next_step_on"] = [_("予定日が記録の日付より前になっています。")]
     if data.next_step_on and not data.next_step.strip():
-        errors["next_step"] = ["予定日を入れる場合は、今後の予定を入力してください。"]
+        errors["next_step"] = [_("予定日を入れる場合は、今後の予定を入力してください。")]
     if errors:
         raise ConsultationError(errors)
     note = CaseNote.objects.create(
