@@ -297,10 +297,12 @@ def test_the_header_and_the_side_column_hold_whatever_the_names_length(page, per
 
     a = personas.caseworker_a
     person = register(a, family_name="山田", given_name="一郎", family_name_kana="ヤマダ", given_name_kana="イチロウ")
-    referral = referral_to_anshin(a, person, consent=consent_for_anshin(a, person))
-    pages = {
+    mother = register(a, family_name="山田", given_name="トメ", family_name_kana="ヤマダ", given_name_kana="トメ")
+    household = household_of(a, (mother, Relationship.HEAD), (person, Relationship.CHILD))
+    referral_to_anshin(a, person, consent=consent_for_anshin(a, person))
+    pages = {  # side columns of tables (th) and of facts (dt)
         "person": page.base_url + reverse("people:person-detail", args=[person.pk]),
-        "referral": page.base_url + reverse("consultations:referral-detail", args=[referral.pk]),
+        "household": page.base_url + reverse("people:household-detail", args=[household.pk]),
     }
     sign_in(page, a.username)
     heights: dict[tuple[int, str], float] = {}
@@ -315,7 +317,7 @@ def test_the_header_and_the_side_column_hold_whatever_the_names_length(page, per
             screenshot(page, f"person-page-{width}-{length}-name")
         assert heights[(width, "short")] == heights[(width, "long")], heights
         # No header of the side column is narrower than its first three characters: none one per line.
-        for where in ("person", "referral"):
+        for where in ("person", "household"):
             page.goto(pages[where])
             headers = _side_headers(page)
             assert headers, where
