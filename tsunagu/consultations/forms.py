@@ -165,14 +165,18 @@ class DeclineForm(forms.Form):
 
 
 class CaseNoteForm(forms.Form):
+    # In the order of the paper 支援経過記録: when and how, then what happened — the record itself, the
+    # largest field, across the whole form — then with whom and what comes next.
     occurred_on = WarekiDateField(label=_("日付"))
     occurred_time = forms.TimeField(label=_("時刻"), widget=forms.TimeInput(attrs={"type": "time"}))
     means = forms.ChoiceField(label=_("手段"), choices=Means.choices)
+    content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 8}))
     counterpart = forms.ChoiceField(label=_("相手"), choices=Counterpart.choices)
     counterpart_detail = forms.CharField(label=_("相手の詳細（機関名など）"), max_length=100, required=False)
-    content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
     next_step = forms.CharField(label=_("今後の予定"), max_length=200, required=False)
     next_step_on = WarekiDateField(label=_("予定日"), required=False, allow_future=True)
+
+    WIDE = ("content",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -180,6 +184,17 @@ class CaseNoteForm(forms.Form):
             now = timezone.localtime()
             self.initial.setdefault("occurred_on", now.date())
             self.initial.setdefault("occurred_time", now.strftime("%H:%M"))
+
+    def sections(self) -> list[tuple[bool, list[forms.BoundField]]]:
+        """The fields in runs for the page (``people/_form_sections.html``): (full width?, fields)."""
+        runs: list[tuple[bool, list[forms.BoundField]]] = []
+        for field in self:
+            wide = field.name in self.WIDE
+            if runs and runs[-1][0] == wide and not wide:
+                runs[-1][1].append(field)
+            else:
+                runs.append((wide, [field]))
+        return runs
 
     @property
     def occurred_at(self) -> datetime:
