@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,6 +20,9 @@ from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors
 from tsunagu.people import consent_documents
 from tsunagu.people import selectors as people
+
+# The consent form's second button, 「記録して相談を受け付ける」: where to go once it is recorded.
+THEN_INTAKE = "intake"
 
 
 def _user(request: HttpRequest) -> User:
@@ -48,6 +52,9 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("本人同意を記録しました。共有先の機関が閲覧できるようになりました。"))
+            if request.POST.get("then") == THEN_INTAKE:
+                # Consent taken with the resident at the desk: the intake comes next, with this consent.
+                return redirect(reverse("consultations:consultation-create") + f"?person={pk}")
             return redirect("people:person-detail", pk=pk)
     status = 400 if form.errors else 200  # refused: the form again with what was typed (400, as every form)
     return render(request, "access/consent_form.html", {"form": form, "person": view.person}, status=status)
