@@ -114,34 +114,48 @@ def chromium() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(chromium, live_server) -> Iterator[object]:
-    """A fresh Japanese-locale browser tab; fails the test on any console error (CSP violations included)."""
-    context = chromium.new_context(locale="ja-JP", viewport={"width": 1366, "height": 900})
-    tab = context.new_page()
+def new_tab(chromium, live_server) -> Iterator[object]:
+    """Opens fresh Japanese-locale browser tabs, each in its own context (its own session: two people on two
+    machines); fails the test on any console error in any of them (CSP violations included)."""
+    contexts: list[object] = []
     errors: list[str] = []
-    # An invalid form is shown again with its errors and status 400 (the pages' convention); Chromium logs
-    # each such page as a failed load. Those pages are the ones expected: other failures still count.
-    refused_forms: set[str] = set()
 
-    def response(answer: object) -> None:
-        request = answer.request  # type: ignore[attr-defined]
-        if answer.status == 400 and request.method == "POST" and request.resource_type == "document":  # type: ignore[attr-defined]
-            refused_forms.add(answer.url)  # type: ignore[attr-defined]
+    def open_tab() -> object:
+        context = chromium.new_context(locale="ja-JP", viewport={"width": 1366, "height": 900})
+        contexts.append(context)
+        tab = context.new_page()
+        # An invalid form is shown again with its errors and status 400 (the pages' convention); Chromium logs
+        # each such page as a failed load. Those pages are the ones expected: other failures still count.
+        refused_forms: set[str] = set()
 
-    def console(message: object) -> None:
-        if message.type != "error":  # type: ignore[attr-defined]
-            return
-        shown_again = message.location.get("url") in refused_forms  # type: ignore[attr-defined]
-        if not (shown_again and message.text.startswith("Failed to load resource")):  # type: ignore[attr-defined]
-            errors.append(message.text)  # type: ignore[attr-defined]
+        def response(answer: object) -> None:
+            request = answer.request  # type: ignore[attr-defined]
+            if answer.status == 400 and request.method == "POST" and request.resource_type == "document":  # type: ignore[attr-defined]
+                refused_forms.add(answer.url)  # type: ignore[attr-defined]
 
-    tab.on("response", response)
-    tab.on("console", console)
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    tab.base_url = live_server.url
-    yield tab
-    context.close()
+        def console(message: object) -> None:
+            if message.type != "error":  # type: ignore[attr-defined]
+                return
+            shown_again = message.location.get("url") in refused_forms  # type: ignore[attr-defined]
+            if not (shown_again and message.text.startswith("Failed to load resource")):  # type: ignore[attr-defined]
+                errors.append(message.text)  # type: ignore[attr-defined]
+
+        tab.on("response", response)
+        tab.on("console", console)
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.base_url = live_server.url
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()  # type: ignore[attr-defined]
     assert not errors, f"browser console errors: {errors}"
+
+
+@pytest.fixture
+def page(new_tab) -> object:
+    """A fresh Japanese-locale browser tab; fails the test on any console error (CSP violations included)."""
+    return new_tab()
 
 
 # axe-core (package.json's devDependencies, installed by `make install`) checks each page against WCAG 2.2
