@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,19 +26,53 @@ from tsunagu.consultations.models import (
 )
 from tsunagu.consultations.selectors import ConsultationFilters
 from tsunagu.core.japanese.forms import WarekiDateField
-from tsunagu.core.models import District, Organization, User
+from tsunagu.core.models import District, Organization, OrganizationKind, User
 from tsunagu.core.pages import FilterForm, with_all
 from tsunagu.core.params import ModelChoiceField, ModelMultipleChoiceField
 from tsunagu.people.models import Household, Person
 from tsunagu.people.naming import HouseholdChoiceField
-from tsunagu.plans.models import Domain, Program
+from tsunagu.plans.models import Category, Domain, OperatingForm, Program
 
 
 def _local_datetime(day: Any, at: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
 
+def intake_programs(programs: QuerySet[Program]) -> QuerySet[Program]:
+    """The programmes a consultation is received under: all but 地域づくり事業, which takes none (it builds
+    places and networks in the community; a consultation met there is received by a consultation programme)."""
+    return programs.exclude(category=Category.COMMUNITY)
+
+
+def own_program(programs: Iterable[Program], organization: Organization) -> Program | None:
+    """The first programme, in plan order, that ``organization`` runs: one of its implementing bodies, or —
+    run directly (直営, 直営・委託) or with no bodies named — the town's own organisation of its 所管課.
+    (The referral work's consultations.destinations states the same rule; this is to call it once it is in.)
+    """
+    for program in programs:
+        bodies = {link.organization_id for link in program.implementing_body_links.all()}
+        if organization.pk in bodies:
+            return program
+        direct = program.operating_form in (OperatingForm.DIRECT, OperatingForm.DIRECT_AND_COMMISSIONED) or not bodies
+        town = organization.kind in (OrganizationKind.TOWN_DIVISION, OrganizationKind.TOWN_CENTRE)
+        if direct and town and organization.division_id == program.responsible_division_id:
+            return program
+    return None
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    """One row of the 相談内容 control: the issue, whether it is ticked, whether it is the ◎ main issue."""
+
+    issue: ConsultationIssue
+    ticked: bool
+    main: bool
+
+
 class ConsultationForm(forms.Form):
+    """相談受付・申込票. Without a person the consultation is anonymous (its box and description are shown);
+    with one the form has no anonymous fields at all, so a person and 匿名 can never both be posted."""
+
     program = ModelChoiceField(label=_("事業"), queryset=Program.objects.none())
     received_on = WarekiDateField(label=_("受付日"))
     received_time = forms.TimeField(label=_("受付時刻"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -49,24 +86,29 @@ class ConsultationForm(forms.Form):
     household = HouseholdChoiceField(label=_("世帯"), required=False)  # named as staff name them (people.naming)
     consent_variant = forms.ChoiceField(label=_("様式"), choices=ConsentVariant.choices, widget=forms.RadioSelect)
     consent = ModelChoiceField(label=_("本人同意"), queryset=Consent.objects.none(), required=False)
+    # One control in the page (a row per issue: its tick box and its ◎ radio); two fields here. Neither is
+    # required on its own: ◎ ticks its issue, and a single ticked issue is the main one (``clean``).
     issues = ModelMultipleChoiceField(
-        label=_("相談内容"), queryset=ConsultationIssue.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+        label=_("相談内容"), queryset=ConsultationIssue.objects.none(), widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )  # fmt: skip
     main_issue = ModelChoiceField(
-        label=_("最も困っていること（◎）"), queryset=ConsultationIssue.objects.none(), widget=forms.RadioSelect
-    )
+        label=_("最も困っていること（◎）"), queryset=ConsultationIssue.objects.none(), widget=forms.RadioSelect,
+        required=False,
+    )  # fmt: skip
     issue_note = forms.CharField(label=_("その他の内容"), max_length=200, required=False)
+    # Sized for what each holds: the person's own words run to several sentences.
     words = forms.CharField(
-        label=_("相談の内容（本人の言葉）"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("相談の内容（本人の言葉）"), widget=forms.Textarea(attrs={"rows": 8}), required=False
     )
-    wishes = forms.CharField(label=_("本人の希望"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    wishes = forms.CharField(label=_("本人の希望"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     urgency = forms.ChoiceField(label=_("緊急度"), choices=Urgency.choices, initial=Urgency.NORMAL)
     outcome = forms.ChoiceField(label=_("対応"), choices=Outcome.choices)
-    outcome_note = forms.CharField(label=_("対応の内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    outcome_note = forms.CharField(label=_("対応の内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def __init__(
         self, *args: Any, user: User, programs: Any, issues: Any, person: Person | None,
-        households: list[Household], consents: list[Consent], **kwargs: Any,
+        households: list[Household], consents: list[Consent], program: Program | None = None, **kwargs: Any,
     ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self._set("program", programs)
@@ -76,8 +118,12 @@ class ConsultationForm(forms.Form):
         self._set("consent", Consent.objects.filter(pk__in=[c.pk for c in consents]))
         if person is None:
             self.fields["is_anonymous"].initial = True
+        else:
+            del self.fields["is_anonymous"], self.fields["anonymous_description"]
         if not self.is_bound:
             now = timezone.localtime()
+            if program is not None:
+                self.initial.setdefault("program", program.pk)
             self.initial.setdefault("received_on", now.date())
             self.initial.setdefault("received_time", now.strftime("%H:%M"))
             self.initial.setdefault(
@@ -92,6 +138,26 @@ class ConsultationForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = queryset
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        ticked = list(data.get("issues") or [])
+        main = data.get("main_issue")
+        if main is not None and main not in ticked:
+            ticked.append(main)  # ◎ on a row ticks that row
+        if main is None and len(ticked) == 1 and not self.has_error("main_issue"):
+            data["main_issue"] = ticked[0]
+        if "issues" in data:
+            data["issues"] = ticked
+        return data
+
+    def issue_rows(self) -> list[IssueRow]:
+        """The rows of the 相談内容 control, as posted (a refused form keeps every tick) or as initially set."""
+        ticked = {str(v) for v in self["issues"].value() or []}
+        main = str(self["main_issue"].value() or "")
+        field = self.fields["issues"]
+        assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
+        return [IssueRow(i, str(i.pk) in ticked, str(i.pk) == main) for i in field.queryset]
 
     @property
     def received_at(self) -> datetime:

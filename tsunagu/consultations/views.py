@@ -24,6 +24,8 @@ from tsunagu.consultations.forms import (
     ConsultationForm,
     DeclineForm,
     ReferralForm,
+    intake_programs,
+    own_program,
 )
 from tsunagu.consultations.models import (
     ConsentVariant,
@@ -101,14 +103,19 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         acting = acting_organization(user).pk
         consents = [c for c in access.consents_of_person(person_id=person_view.person.pk) if consent_covers(c, acting)]
     issues = selectors.issue_list_for_user(user=user)
-    programs = program_list_for_user(user=user)
+    programs = intake_programs(program_list_for_user(user=user))
+    # 事業 starts at the acting organisation's own programme; worked out only for the empty form.
+    program = own_program(programs, acting_organization(user)) if request.method == "GET" else None
     form = ConsultationForm(
         request.POST or None, user=user, programs=programs, issues=issues,
         person=person_view.person if person_view else None, households=households, consents=consents,
+        program=program,
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = person_view.person if person_view and not data["is_anonymous"] else None
+        # The form has no anonymous fields when a person is given (ConsultationForm).
+        is_anonymous = bool(data.get("is_anonymous"))
+        person = person_view.person if person_view and not is_anonymous else None
         household = data["household"] if person else None
         try:
             consultation = services.consultation_record(
@@ -119,7 +126,7 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
                     main_issue=data["main_issue"], outcome=Outcome(data["outcome"]), person=person,
                     person_decision=person_view.decision if person_view and person else None, household=household,
                     household_visible=household is not None and household in households,
-                    is_anonymous=data["is_anonymous"], anonymous_description=data["anonymous_description"],
+                    is_anonymous=is_anonymous, anonymous_description=data.get("anonymous_description", ""),
                     consent=data["consent"] if data["consent_variant"] == ConsentVariant.WITH_CONSENT else None,
                     visitor=Visitor(data["visitor"]), visitor_name=data["visitor_name"],
                     visitor_relationship=data["visitor_relationship"], visitor_phone=data["visitor_phone"],
@@ -131,12 +138,14 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "相談を受け付けました。つなぎ先の提案を確認してください。")
+            messages.success(request, gettext("相談を受け付けました。つなぎ先の提案を確認してください。"))
             return redirect("consultations:consultation-detail", pk=consultation.pk)
+    # A refused intake is the form again with everything typed, answered 400 (as every refused form).
     return render(
         request,
         "consultations/consultation_form.html",
         {"form": form, "person": person_view.person if person_view else None, "issues": issues},
+        status=400 if form.errors else 200,
     )
 
 
@@ -333,18 +342,24 @@ def person_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render_person_timeline(request, pk, bound_forms={"case_note": form}, status=400)
 
 
+@require_POST
 def suggestions_preview(request: HttpRequest) -> HttpResponse:
-    """The intake form asks (htmx) for routing suggestions as issues are ticked, before anything is saved."""
+    """The intake form asks (htmx) for routing suggestions as issues are ticked, before anything is saved.
+
+    A POST (with the form's CSRF token): what it is asked about is the intake under way, which must not
+    land in a URL and so in server and proxy logs. The form posts only the person, the household and the
+    ticked issues (hx-params); it reads nothing else.
+    """
     user = _user(request)
     issues = {i.pk: i for i in selectors.issue_list_for_user(user=user)}
-    codes = [issues[i].code for i in ISSUES.get(request.GET) if i in issues]
+    codes = [issues[i].code for i in ISSUES.get(request.POST) if i in issues]
     person = None
     members: list = []
-    person_id = PERSON.get(request.GET)
+    person_id = PERSON.get(request.POST)
     if person_id:
         # The suggestions are worked out from the person (age, household): a read of the person.
         person = people.person_get_for_user(user=user, pk=person_id, request=request).person
-        household_id = HOUSEHOLD.get(request.GET)
+        household_id = HOUSEHOLD.get(request.POST)
         memberships = people.households_of_person(user=user, person=person)
         if household_id and any(m.household_id == household_id for m in memberships):
             members = _visible_members(user, household_id)
@@ -355,4 +370,4 @@ def suggestions_preview(request: HttpRequest) -> HttpResponse:
         data=routing_input_for(person, members, codes, timezone.localdate()),
         exclude_organization=Organization.objects.get(pk=organization_id),
     ) if codes else None  # fmt: skip
-    return render(request, "consultations/_suggestions.html", {"routing": routing})
+    return render(request, "consultations/_suggestions.html", {"routing": routing, "preview": True})

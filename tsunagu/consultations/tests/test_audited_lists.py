@@ -26,14 +26,14 @@ def test_the_suggestions_fragment_is_a_read_of_the_person(client, personas, monk
     client.force_login(personas.caseworker_b)
     since = last_id()
     url = reverse("consultations:suggestions-preview")
-    assert client.get(url, {"person": arrangement.person.pk, "issues": [issue.pk]}).status_code == 200
+    assert client.post(url, {"person": arrangement.person.pk, "issues": [issue.pk]}).status_code == 200
     (entry,) = new_entries(since)
     assert (entry.action, entry.person_id, entry.basis) == (Action.READ, arrangement.person.pk, "consent")
     assert entry.organization_id == Organization.objects.get(name="相談支援センターサポートりんくす").pk
     # Another town's caseworker learns nothing, and nothing is written as read.
     client.force_login(personas.stranger)
     since = last_id()
-    assert client.get(url, {"person": arrangement.person.pk, "issues": [issue.pk]}).status_code == 404
+    assert client.post(url, {"person": arrangement.person.pk, "issues": [issue.pk]}).status_code == 404
     assert not [e for e in new_entries(since) if e.action == Action.READ]
 
 

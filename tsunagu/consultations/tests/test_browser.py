@@ -37,7 +37,7 @@ def test_intake_suggestions_referral_and_acceptance(page, personas):
     # The suggestions appear while the form is being filled in (htmx), before anything is saved.
     page.locator('#suggestions [data-program="self-reliance-consultation"]').wait_for()
     assert "多機関協働の候補" in page.locator("#suggestions").inner_text()
-    page.get_by_role("group", name=re.compile("最も困っていること")).get_by_label("8050", exact=True).check()
+    issues.get_by_role("radio", name="◎ 8050（最も困っていること）").check()  # ◎ in the same row
     page.get_by_label(label("相談の内容（本人の言葉）")).fill("息子が仕事を辞めて家にいる。")
     page.get_by_label(label("対応"), exact=True).select_option("referred")
     screenshot(page, "intake-form")

@@ -214,7 +214,7 @@ def test_bad_intake_gets_clear_messages_and_saves_nothing(client, personas, hous
     writes = AuditEntry.objects.exclude(action=Action.READ)
     entries = writes.count()
     response = intake(client, personas.town, mother, household, consent, **changes)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert Consultation.objects.count() == 0
     # The form shown again is a read of the person (audited as such); nothing was written.
