@@ -9,7 +9,7 @@ from datetime import timedelta
 from itertools import product
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.collaboration import services, transitions
@@ -31,6 +31,13 @@ ALLOWED = {
     *((state, S.MEETING_TRACK) for state in OPEN[2:]),
 }  # fmt: skip
 PAIRS = list(product(S, S))
+
+
+@pytest.fixture(autouse=True)
+def _japanese():
+    """The messages are gettext'ed when raised: read them in Japanese, whatever an earlier test activated."""
+    with translation.override("ja"):
+        yield
 
 
 def satisfied(state: S) -> transitions.Facts:
