@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access.models import Consent
+from tsunagu.consultations.destinations import program_organizations, referral_organizations
 from tsunagu.consultations.models import (
     ConsentVariant,
     ConsultationIssue,
@@ -26,12 +27,12 @@ from tsunagu.consultations.models import (
 )
 from tsunagu.consultations.selectors import ConsultationFilters
 from tsunagu.core.japanese.forms import WarekiDateField
-from tsunagu.core.models import District, Organization, OrganizationKind, User
+from tsunagu.core.models import District, Organization, User
 from tsunagu.core.pages import FilterForm, with_all
 from tsunagu.core.params import ModelChoiceField, ModelMultipleChoiceField
 from tsunagu.people.models import Household, Person
 from tsunagu.people.naming import HouseholdChoiceField
-from tsunagu.plans.models import Category, Domain, OperatingForm, Program
+from tsunagu.plans.models import Category, Domain, Program
 
 
 def _local_datetime(day: Any, at: Any) -> datetime:
@@ -45,17 +46,9 @@ def intake_programs(programs: QuerySet[Program]) -> QuerySet[Program]:
 
 
 def own_program(programs: Iterable[Program], organization: Organization) -> Program | None:
-    """The first programme, in plan order, that ``organization`` runs: one of its implementing bodies, or —
-    run directly (直営, 直営・委託) or with no bodies named — the town's own organisation of its 所管課.
-    (The referral work's consultations.destinations states the same rule; this is to call it once it is in.)
-    """
+    """The first programme, in plan order, that ``organization`` runs (who runs a programme: destinations)."""
     for program in programs:
-        bodies = {link.organization_id for link in program.implementing_body_links.all()}
-        if organization.pk in bodies:
-            return program
-        direct = program.operating_form in (OperatingForm.DIRECT, OperatingForm.DIRECT_AND_COMMISSIONED) or not bodies
-        town = organization.kind in (OrganizationKind.TOWN_DIVISION, OrganizationKind.TOWN_CENTRE)
-        if direct and town and organization.division_id == program.responsible_division_id:
+        if program_organizations(program).filter(pk=organization.pk).exists():
             return program
     return None
 
@@ -206,9 +199,16 @@ class ConsultationFilterForm(FilterForm):
 
 
 class ReferralForm(forms.Form):
+    """つなぐ: the organisations offered follow the programme chosen (``destinations``), never the sender.
+
+    What is offered is not what is refused: an organisation of the municipality posted outside the offer
+    (a page opened before the programme changed, or a forged post) reaches ``referral_send``, which says
+    why it is refused — the rule lives there, for the pages and the API alike.
+    """
+
     to_meeting = forms.BooleanField(label=_("支援会議（法第106条の6）での検討を依頼する"), required=False)
-    to_organization = ModelChoiceField(label=_("つなぎ先"), queryset=Organization.objects.none(), required=False)
     to_program = ModelChoiceField(label=_("つなぎ先の事業"), queryset=Program.objects.none(), required=False)
+    to_organization = ModelChoiceField(label=_("つなぎ先"), queryset=Organization.objects.none(), required=False)
     basis = forms.ChoiceField(label=_("情報共有の根拠"), choices=ReferralBasis.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("つなぐ理由"), widget=forms.Textarea(attrs={"rows": 2}))
     shared_information = forms.CharField(
@@ -216,14 +216,32 @@ class ReferralForm(forms.Form):
     )
     due_on = WarekiDateField(label=_("回答期限"), allow_future=True)
 
-    def __init__(self, *args: Any, user: User, programs: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, programs: Any, sender: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.sender = sender
         organizations = self.fields["to_organization"]
         assert isinstance(organizations, forms.ModelChoiceField)
         organizations.queryset = Organization.objects.filter(municipality_id=user.municipality_id)
         program = self.fields["to_program"]
         assert isinstance(program, forms.ModelChoiceField)
         program.queryset = programs
+        if not self.is_bound:
+            chosen = self.initial.get("to_program")
+            self.offer(chosen if isinstance(chosen, Program) else None)
+
+    def offer(self, program: Program | None) -> None:
+        """Show the organisations that run ``program`` (any but the sender when none is chosen)."""
+        organizations = self.fields["to_organization"]
+        assert isinstance(organizations, forms.ModelChoiceField)
+        offered = referral_organizations(municipality_id=self.sender.municipality_id, sender=self.sender,
+                                         program=program)  # fmt: skip
+        organizations.widget.choices = [("", organizations.empty_label), *((o.pk, o.name) for o in offered)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        # A page shown again after a refusal offers what the posted programme offers.
+        self.offer(cleaned.get("to_program"))
+        return cleaned
 
 
 class DeclineForm(forms.Form):

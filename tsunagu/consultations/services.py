@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.access.models import AccessGrant, Basis, Consent
-from tsunagu.access.policy import AccessDecision, casework_memberships, consent_covers
+from tsunagu.access.policy import AccessDecision, casework_memberships, consent_covers, decide
 from tsunagu.access.services import acting_organization, grant_create
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
+from tsunagu.consultations.destinations import program_organizations
 from tsunagu.consultations.models import (
     CaseNote,
     ConsentVariant,
@@ -233,6 +234,19 @@ def _referral_errors(consultation: Consultation, sender: Organization, data: Ref
         errors.append(_("自機関にはつなげません。つなぎ先に他の機関を選んでください。"))
     elif data.to_organization.municipality_id != consultation.municipality_id:
         errors.append(_("他の自治体の機関にはつなげません。"))
+    elif data.to_program is not None and not data.to_meeting:
+        # The 支援会議's secretariat takes a meeting referral whatever the programme; any other referral
+        # goes to an organisation that runs the programme it names (plan data, ``destinations``).
+        if data.to_program.municipality_id != consultation.municipality_id:
+            errors.append(_("他の自治体の事業は選べません。"))
+        elif not program_organizations(data.to_program).filter(pk=data.to_organization.pk).exists():
+            errors.append(
+                _(
+                    "「%(organization)s」は「%(program)s」を実施していません。"
+                    "この事業を実施する機関を選ぶか、つなぎ先の事業を選び直してください。"
+                )
+                % {"organization": data.to_organization.name, "program": data.to_program.name}
+            )
     if not data.reason.strip():
         errors.append(_("つなぐ理由を入力してください。"))
     if not data.shared_information.strip():
@@ -258,7 +272,7 @@ def _referral_errors(consultation: Consultation, sender: Organization, data: Ref
                 _("この同意は「%(organization)s」を共有先に含んでいないため、つなぐ根拠になりません。")
                 % {"organization": sender.name}
             )
-        elif data.to_organization is not None and not consent.organizations.filter(pk=data.to_organization.pk).exists():
+        elif data.to_organization is not None and not _consent_names(consent, data.to_organization):
             errors.append(
                 _(
                     "本人同意の共有先に「%(organization)s」が含まれていません。"
@@ -270,6 +284,46 @@ def _referral_errors(consultation: Consultation, sender: Organization, data: Ref
     elif data.basis == ReferralBasis.ART106_6 and not data.to_meeting:
         errors.append(_("支援会議を根拠とする共有は、支援会議での検討の依頼としてのみ行えます。"))
     return errors
+
+
+def _consent_names(consent: Consent, organization: Organization) -> bool:
+    # Sharing on a consent reaches only the organisations it names (the taker's own cover is for recording).
+    return consent.organizations.filter(pk=organization.pk).exists()
+
+
+@dataclass(frozen=True)
+class ReferralBasisProposal:
+    """The basis a referral to an organisation would rest on, proposed to the sender (who still decides)."""
+
+    basis: ReferralBasis
+    to_meeting: bool
+    problem: str = ""  # why neither basis fits as it stands ("" when one does)
+
+
+def referral_basis_for(*, consultation: Consultation, organization: Organization | None) -> ReferralBasisProposal:
+    """The consultation's consent when it names ``organization``; the 支援会議 (法第106条の6) when the
+    consultation has no consent. A consent that does not name the organisation is proposed with the
+    problem ``referral_send`` would refuse it for, so that the sender widens the consent or asks the meeting."""
+    without_consent = consultation.consent_variant == ConsentVariant.WITHOUT_CONSENT or consultation.is_anonymous
+    consent = consultation.consent
+    if without_consent or consent is None:
+        return ReferralBasisProposal(ReferralBasis.ART106_6, to_meeting=True)
+    if consent.withdrawn_on is not None:
+        return ReferralBasisProposal(
+            ReferralBasis.ART106_6, to_meeting=True,
+            problem=_("同意（%(date)s）は撤回されています。支援会議での検討としてつなぐことができます。")
+            % {"date": date_label(consent.given_on)},
+        )  # fmt: skip
+    if organization is not None and not _consent_names(consent, organization):
+        return ReferralBasisProposal(
+            ReferralBasis.CONSENT, to_meeting=False,
+            problem=_(
+                "本人同意の共有先に「%(organization)s」が含まれていません。"
+                "同意の範囲を広げるか、支援会議での検討としてつないでください。"
+            )
+            % {"organization": organization.name},
+        )  # fmt: skip
+    return ReferralBasisProposal(ReferralBasis.CONSENT, to_meeting=False)
 
 
 @transaction.atomic
@@ -446,10 +500,11 @@ class CaseNoteInput:
 @transaction.atomic
 def case_note_add(
     *, user: User, data: CaseNoteInput, person: Person | None = None, household: Household | None = None,
-    consultation: Consultation | None = None, request: HttpRequest | None = None,
+    consultation: Consultation | None = None, organization_id: int | None = None, request: HttpRequest | None = None,
 ) -> CaseNote:  # fmt: skip
-    """Add a progress record about a person or household the caller fetched through the access core."""
-    organization = acting_organization(user)
+    """Add a progress record about a person or household the caller fetched through the access core, for the
+    organisation named (one of the user's; by default the first)."""
+    organization = acting_organization(user, organization_id)
     errors: dict[str, list[str]] = {}
     if person is None and household is None:
         errors["__all__"] = [_("記録の対象（本人または世帯）が必要です。")]
@@ -486,3 +541,23 @@ def case_note_add(
         basis=Basis.OWN_RECORD, basis_source="case_note", request=request,
     )  # fmt: skip
     return note
+
+
+@transaction.atomic
+def referral_note_add(
+    *, user: User, referral: Referral, data: CaseNoteInput, request: HttpRequest | None = None
+) -> CaseNote:
+    """The receiving organisation's progress record about the person of a referral it accepted (the first
+    record usually follows the acceptance at once), for the receiving organisation, on the referral's
+    consultation. The referral is fetched through the consultations selectors; the person is read through
+    the access core here (the grant the acceptance gave, or any other the receiver holds)."""
+    if not _works_at(user, referral.to_organization_id):
+        raise ConsultationError(_("つなぎ先の機関の職員が、受理したつなぎの支援経過を記録します。"))
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise ConsultationError(_("つなぎを受理してから支援経過を記録してください。"))
+    if referral.person_id is None or not decide(user, referral.person_id).allowed:
+        raise ConsultationError(_("この方の記録を閲覧できないため、支援経過を記録できません。"))
+    return case_note_add(
+        user=user, data=data, person=referral.person, consultation=referral.consultation,
+        organization_id=referral.to_organization_id, request=request,
+    )  # fmt: skip

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagu.access import selectors as access
@@ -18,6 +18,7 @@ from tsunagu.access.policy import casework_organization_ids, consent_covers, dec
 from tsunagu.access.services import acting_organization
 from tsunagu.consultations import selectors, services
 from tsunagu.consultations.defaults import routing_rules_ensure
+from tsunagu.consultations.destinations import referral_organizations
 from tsunagu.consultations.forms import (
     CaseNoteForm,
     ConsultationFilterForm,
@@ -33,7 +34,9 @@ from tsunagu.consultations.models import (
     Counterpart,
     Means,
     Outcome,
+    Referral,
     ReferralBasis,
+    ReferralStatus,
     Route,
     Urgency,
     Visitor,
@@ -51,6 +54,8 @@ PAGE_SIZE = 50
 REFERRALS_PAGE_SIZE = 100
 # The query string's ids (the intake form's person, and what its suggestions fragment is asked about).
 PERSON, HOUSEHOLD, ISSUES = IdParam("person"), IdParam("household"), IdListParam("issues")
+# 「この提案でつなぐ」: the suggestion chosen, as ids only (the reason is worked out again from the rules).
+PROGRAM, ORGANIZATION = IdParam("program"), IdParam("organization")
 
 
 def _user(request: HttpRequest) -> User:
@@ -168,21 +173,50 @@ def _suggestions(user: User, consultation: Consultation) -> Any:
     return suggest(municipality=consultation.municipality, data=data, exclude_organization=consultation.organization)
 
 
+def _referral_initial(
+    request: HttpRequest, user: User, consultation: Consultation, routing: Any
+) -> tuple[dict[str, Any], str]:
+    """The referral form's first values, and what would stop the proposed basis ("" when nothing would).
+
+    A week to answer and the basis the consultation allows; after 「この提案でつなぐ」 also the suggestion's
+    programme and organisation (ids in the query string, never text) and the rule's reason, worked out here
+    again from the suggestions, with the basis that covers that organisation (``referral_basis_for``)."""
+    initial: dict[str, Any] = {"due_on": timezone.localdate() + timedelta(days=7)}
+    program = organization = None
+    program_id = PROGRAM.get(request.GET)
+    if program_id is not None:
+        program = program_list_for_user(user=user).filter(pk=program_id).first()
+    if program is not None:
+        initial["to_program"] = program
+        suggestion = next((s for s in routing.suggestions if s.program.pk == program.pk), None) if routing else None
+        if suggestion is not None:
+            initial["reason"] = pgettext("alternatives", "／").join(suggestion.reasons)
+        organization_id = ORGANIZATION.get(request.GET)
+        offered = referral_organizations(
+            municipality_id=consultation.municipality_id, sender=consultation.organization, program=program
+        )
+        if organization_id is not None:
+            organization = offered.filter(pk=organization_id).first()
+        elif suggestion is not None and len(suggestion.organizations) == 1:
+            organization = offered.filter(pk=suggestion.organizations[0].pk).first()
+        if organization is not None:
+            initial["to_organization"] = organization.pk
+    proposal = services.referral_basis_for(consultation=consultation, organization=organization)
+    initial.update(basis=proposal.basis, to_meeting=proposal.to_meeting)
+    return initial, proposal.problem
+
+
 def _detail(request: HttpRequest, user: User, consultation: Consultation, referral_form: ReferralForm | None = None,
             note_form: CaseNoteForm | None = None, status: int = 200) -> HttpResponse:  # fmt: skip
     own = consultation.organization_id in casework_organization_ids(user)
     referrals = selectors.referrals_of_consultation(user=user, consultation=consultation, request=request)
     notes = selectors.case_notes_of_consultation(user=user, consultation=consultation, request=request)
-    without_consent = consultation.consent_variant == ConsentVariant.WITHOUT_CONSENT or consultation.is_anonymous
-    if referral_form is None:
+    routing = _suggestions(user, consultation) if own else None
+    referral_problem = ""
+    if referral_form is None and own:
+        initial, referral_problem = _referral_initial(request, user, consultation, routing)
         referral_form = ReferralForm(
-            user=user,
-            programs=program_list_for_user(user=user),
-            initial={
-                "basis": ReferralBasis.ART106_6 if without_consent else ReferralBasis.CONSENT,
-                "to_meeting": without_consent,
-                "due_on": timezone.localdate() + timedelta(days=7),
-            },
+            user=user, programs=program_list_for_user(user=user), sender=consultation.organization, initial=initial
         )
     return render(
         request,
@@ -190,10 +224,11 @@ def _detail(request: HttpRequest, user: User, consultation: Consultation, referr
         {
             "consultation": consultation,
             "own": own,
-            "routing": _suggestions(user, consultation) if own else None,
+            "routing": routing,
             "referrals": referrals,
             "notes": notes,
             "referral_form": referral_form,
+            "referral_problem": referral_problem,
             "note_form": note_form or CaseNoteForm(),
             "today": timezone.localdate(),
         },
@@ -210,7 +245,9 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     consultation = selectors.consultation_check_for_user(user=user, pk=pk)
-    form = ReferralForm(request.POST, user=user, programs=program_list_for_user(user=user))
+    form = ReferralForm(
+        request.POST, user=user, programs=program_list_for_user(user=user), sender=consultation.organization
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -228,22 +265,59 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{referral.to_organization.name}へつなぎました。")
+            to = referral.to_organization.name
+            messages.success(request, gettext("%(organization)sへつなぎました。") % {"organization": to})
             return redirect("consultations:consultation-detail", pk=pk)
     # The page is shown again, with what was typed: that is a read of the consultation.
     consultation = selectors.consultation_get_for_user(user=user, pk=pk, request=request).record
     return _detail(request, user, consultation, referral_form=form, status=400)
 
 
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@require_POST
+def referral_organizations_field(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referral form's つなぎ先 for the programme just chosen (htmx). A POST: it carries the form, and
+    what is typed in a form never goes into a URL. Shows no personal data; the consultation only names the
+    sender, who is never offered."""
     user = _user(request)
-    referral = selectors.referral_get_for_user(user=user, pk=pk, request=request).record
+    consultation = selectors.consultation_check_for_user(user=user, pk=pk)
+    form = ReferralForm(
+        request.POST, user=user, programs=program_list_for_user(user=user), sender=consultation.organization
+    )
+    form.is_valid()  # the programme is read from the cleaned form; the other fields' errors wait for 「つなぐ」
+    return render(request, "consultations/_referral_organization.html", {"field": form["to_organization"]})
+
+
+def _referral_page(request: HttpRequest, user: User, referral: Referral, note_form: CaseNoteForm | None = None,
+                   status: int = 200) -> HttpResponse:  # fmt: skip
+    """The referral, read through the access core by the caller, with the ways on from it.
+
+    The person's page and timeline are linked when the access core lets the user see the person (the
+    receiver once it has accepted: the grant the acceptance gave; before, only what the referral shares),
+    the consultation when the user may read it; neither link shows anything the referral does not."""
     receiving = referral.to_organization_id in casework_organization_ids(user)
+    person_readable = (
+        referral.person_id is not None and access.decide_for_user(user=user, person_id=referral.person_id).allowed
+    )
     return render(
         request,
         "consultations/referral_detail.html",
-        {"referral": referral, "receiving": receiving, "decline_form": DeclineForm(), "today": timezone.localdate()},
+        {
+            "referral": referral,
+            "receiving": receiving,
+            "person_readable": person_readable,
+            "consultation_readable": selectors.consultations_visible(user).filter(pk=referral.consultation_id).exists(),
+            "may_note": receiving and referral.status == ReferralStatus.ACCEPTED and person_readable,
+            "decline_form": DeclineForm(),
+            "note_form": note_form or CaseNoteForm(),
+            "today": timezone.localdate(),
+        },
+        status=status,
     )
+
+
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    return _referral_page(request, user, selectors.referral_get_for_user(user=user, pk=pk, request=request).record)
 
 
 @require_POST
@@ -253,15 +327,36 @@ def referral_respond(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if request.POST.get("action") == "accept":
             services.referral_accept(user=user, referral=referral, request=request)
-            messages.success(request, "つなぎを受理しました。この方の記録を閲覧できます。")
+            # The page it returns to links the person, the timeline and the consultation, with the form for
+            # the first progress record.
+            messages.success(request, gettext("つなぎを受理しました。この方の記録を閲覧し、支援経過を記録できます。"))
         else:
             form = DeclineForm(request.POST)
-            reason = form.data.get("reason", "")
-            services.referral_decline(user=user, referral=referral, reason=str(reason), request=request)
-            messages.success(request, "つなぎを辞退しました。つないだ機関に理由が伝わります。")
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""  # the service says what is missing
+            services.referral_decline(user=user, referral=referral, reason=reason, request=request)
+            messages.success(request, gettext("つなぎを辞退しました。つないだ機関に理由が伝わります。"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("consultations:referral-detail", pk=pk)
+
+
+@require_POST
+def referral_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receiving organisation's progress record, posted from the referral page (the first one usually right
+    after 受理); a refused one shows the referral page again with everything typed."""
+    user = _user(request)
+    referral = selectors.referral_check_for_user(user=user, pk=pk)
+    form = CaseNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_note_add(user=user, referral=referral, data=_note_input(form), request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, gettext("支援経過を記録しました。"))
+            return redirect("consultations:referral-detail", pk=pk)
+    referral = selectors.referral_get_for_user(user=user, pk=pk, request=request).record
+    return _referral_page(request, user, referral, note_form=form, status=400)
 
 
 def referrals_open(request: HttpRequest) -> HttpResponse:
