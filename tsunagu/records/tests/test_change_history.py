@@ -139,7 +139,7 @@ def test_a_protected_location_is_hidden_in_the_history_from_an_agency_reading_on
     shown = [value for value in protected if value in page]
     with capsys.disabled():
         print(f"\n[finding 4] change history read on consent: {len(shown)} of {len(protected)} protected values shown")
-    assert shown == [] and HIDDEN in page
+    assert shown == [] and str(HIDDEN) in page
     assert "0858-52-1111" in page  # what the person page shows this agency is shown here as well
 
 
