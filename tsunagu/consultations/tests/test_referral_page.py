@@ -264,7 +264,7 @@ def selected(form: str, name: str) -> list[str]:
     return re.findall(r'<option value="(\d+)" selected>', select)
 
 
-def offered(form: str, name: str) -> list[str]:
+def offered(form: str, name: str) -> list[tuple[str, str]]:
     select = form[form.index(f'name="{name}"') :]
     select = select[: select.index("</select>")]
     return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
@@ -400,6 +400,7 @@ def test_a_referral_to_an_organisation_of_the_programme_is_sent(client, personas
         "due_on": (timezone.localdate() + timedelta(days=7)).isoformat()})  # fmt: skip
     assert response.status_code == 302
     referral = Referral.objects.get()
+    assert referral.to_program is not None
     assert (referral.to_program.code, referral.to_organization.name, referral.status) == (
         "self-reliance-consultation", "福祉あんしん課", ReferralStatus.SENT
     )  # fmt: skip

@@ -53,6 +53,7 @@ def test_a_suggestion_becomes_a_referral_and_the_receiver_records_from_the_refer
     form.get_by_role("button", name="つなぐ").click()
     page.locator("[data-referral]").first.wait_for()
     referral = Referral.objects.get()
+    assert referral.to_program is not None
     assert (referral.to_program.code, referral.to_organization.name) == ("self-reliance-consultation", "福祉あんしん課")
     # Only ids travelled in a URL: the suggestion's link, and nothing typed.
     for _method, url in requests:
