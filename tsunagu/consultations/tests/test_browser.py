@@ -42,7 +42,7 @@ def test_intake_suggestions_referral_and_acceptance(page, personas):
     page.get_by_label(label("対応"), exact=True).select_option("referred")
     screenshot(page, "intake-form")
     page.get_by_role("button", name="受け付ける").click()
-    page.get_by_role("heading", name=re.compile("相談受付")).wait_for()
+    page.wait_for_url(re.compile(r"/consultations/\d+/$"))  # the consultation page, named by date and person
 
     form = page.locator("#referral-form")
     form.get_by_label(label("つなぎ先"), exact=True).select_option(label="福祉あんしん課")

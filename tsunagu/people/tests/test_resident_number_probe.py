@@ -66,7 +66,7 @@ def test_registering_with_a_number_of_a_hidden_record_reads_as_any_number_in_use
     # The hidden records' answers and the answer for B's own record (which B may see) are the same.
     assert len(set(map(str, refusals.values()))) == 1, refusals
     status, errors, _html = refusals["0001000001"]
-    assert (status, errors) == (200, [RESIDENT_NUMBER_TAKEN])
+    assert (status, errors) == (400, [RESIDENT_NUMBER_TAKEN])
     assert Person.objects.count() == before
     # (the number typed is kept in the form, as everything typed is)
     pages = [strip_csrf(tries[n].content.decode()).replace(n, "N") for n in ("0001000001", "0001000002")]
@@ -120,7 +120,7 @@ def test_changing_ones_own_record_to_a_hidden_number_is_refused_alike_on_the_pag
     form = client.get(url).context["form"]
     data = {k: ("" if v is None else v) for k, v in form.initial.items() if v is not False}
     page = client.post(url, data | {"resident_number": "0001000001"})
-    assert (page.status_code, errors_of(page)) == (200, [RESIDENT_NUMBER_TAKEN])
+    assert (page.status_code, errors_of(page)) == (400, [RESIDENT_NUMBER_TAKEN])
 
     token = api_token_issue(user=personas.caseworker_b, name="テスト用", days=1)[1]
     api_url = reverse("api:person-detail", args=[own.pk])

@@ -260,7 +260,7 @@ def test_f7_consent_that_does_not_name_the_sender(client, personas):
     emergency_access_request(user=b, person=x, reason="本人と連絡が取れず倒れている恐れ", hours=1)
     client.force_login(b)
     response = intake(client, personas.town, x, None, kosodate, received_on=TODAY().isoformat(), received_time="00:01")
-    assert response.status_code == 200 and not Consultation.objects.filter(person=x).exists()  # not offered
+    assert response.status_code == 400 and not Consultation.objects.filter(person=x).exists()  # not offered
     issues = list(issues_ensure(personas.town))[:1]
     with pytest.raises(cs.ConsultationError, match="共有先に含んでいません"):
         cs.consultation_record(user=b, data=cs.ConsultationInput(
