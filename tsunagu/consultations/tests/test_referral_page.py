@@ -87,7 +87,9 @@ def page_of(client, user: User, referral: Referral):
 
 
 def note_post(**changes: str) -> dict[str, str]:
-    data = {"occurred_on": to_wareki(timezone.localdate()), "occurred_time": "09:00", "means": "home_visit",
+    # Yesterday: a record of today at 09:00 would be in the future before 9 a.m. (JST), and refused.
+    yesterday = timezone.localdate() - timedelta(days=1)
+    data = {"occurred_on": to_wareki(yesterday), "occurred_time": "09:00", "means": "home_visit",
             "counterpart": "person", "counterpart_detail": "本人と長男", "content": "初回訪問。家計の状況を確認。",
             "next_step": "来週、家計表を一緒に作る", "next_step_on": ""}  # fmt: skip
     data.update(changes)
