@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 
 from tsunagu.core.models import OrganizationKind
 from tsunagu.core.tomlerrors import toml_syntax_problem
@@ -278,7 +279,9 @@ def read_plan_file(path: str | Path) -> PlanFile:
         syntax = toml_syntax_problem(exc, text)
         raise PlanFileError(filename, [PlanFileProblem("", syntax.message(), line=syntax.line)]) from exc
     reader = _Reader(filename, text)
-    plan_file = _validate(reader, data, filename, hashlib.sha256(raw_bytes).hexdigest())
+    # The file is written with the choices' Japanese labels, whatever language the reader's screen is in.
+    with translation.override("ja"):
+        plan_file = _validate(reader, data, filename, hashlib.sha256(raw_bytes).hexdigest())
     if reader.problems:
         raise PlanFileError(filename, reader.problems)
     return plan_file

@@ -324,3 +324,15 @@ def test_exactly_one_check_digit_makes_a_municipality_code_valid(first_five):
 def test_known_municipality_codes_are_valid(code):
     # 琴浦町, 北栄町, 札幌市, 千代田区
     assert municipality_code_is_valid(code)
+
+
+def test_the_plan_file_reads_the_same_whatever_the_screen_language():
+    """An English session (or a test that left English active) must not make the Japanese labels unknown."""
+    from django.utils import translation
+
+    with translation.override("ja"):
+        in_japanese = read_plan_file(KOTOURA_PLAN)
+    with translation.override("en"):
+        in_english = read_plan_file(KOTOURA_PLAN)
+    assert in_english == in_japanese
+    assert not [p.domain_label for p in in_english.programs if p.domain_label.isascii()]  # stored in Japanese
