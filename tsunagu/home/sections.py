@@ -23,6 +23,8 @@ from django_tasks_db.models import DBTaskResult
 from tsunagu.access import reviews
 from tsunagu.access.policy import casework_organization_ids
 from tsunagu.audit.models import Action, AuditEntry
+from tsunagu.collaboration import selectors as collaboration
+from tsunagu.collaboration.transitions import OPEN_STATES
 from tsunagu.consultations import selectors as consultations
 from tsunagu.consultations.deadlines import next_step_within, referral_overdue
 from tsunagu.consultations.models import CaseNote, Referral
@@ -80,13 +82,18 @@ def casework_section(user: User, role: str, request: HttpRequest | None) -> Sect
             Tally(_("回答待ちのつなぎ"), to_answer, f"{inbox}#incoming-title"),
             Tally(_("今週の自分の予定"), steps, f"{inbox}#steps-title"),
             Tally(_("期限を過ぎたつなぎ"), overdue, f"{inbox}#incoming-title", alert=overdue > 0),
+            *([_open_cases_tally(user)] if coordinator else []),
         ],
         rows=recent,
         extra={"recent_url": f"{inbox}?staff={user.pk}"},
-        note=_("多機関協働の事例（支援プラン）はまだこのシステムにありません。届くつなぎは支援会議での検討依頼です。")
-        if coordinator
-        else "",
     )
+
+
+def _open_cases_tally(user: User) -> Tally:
+    """The coordinator's 多機関協働 cases not yet closed or suspended (one query)."""
+    counts = collaboration.case_counts_for_user(user=user)
+    return Tally(_("進行中の多機関協働ケース"), sum(counts[state] for state in OPEN_STATES),
+                 reverse("collaboration:case-list"))  # fmt: skip
 
 
 def supervisor_section(user: User) -> Section:

@@ -69,7 +69,10 @@ def test_each_roles_home_shows_its_counts_with_constant_queries(client, personas
 
     coordinator = many["coordinator"][0]
     assert counts(coordinator, "coordinator")["回答待ちのつなぎ"] == "7"
-    assert "多機関協働の事例" in coordinator
+    cases = counts(coordinator, "coordinator")
+    assert cases["進行中の多機関協働ケース"] == "0"  # add_data opens none; the case list's own tests count cases
+    assert f'href="{reverse("collaboration:case-list")}"' in coordinator
+    assert "多機関協働の事例" not in coordinator  # the old "not in the system yet" note is gone
 
     supervisor = counts(many["supervisor"][0], "supervisor")
     assert supervisor["確認待ちの緊急時の閲覧"] == "7" and supervisor["うち確認期限超過"] == "0"
