@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/evaluation/", views.case_evaluate, name="case-evaluate"),
     path("<int:pk>/participants/", views.case_participant_add, name="case-participant-add"),
     path("<int:pk>/assessments/new/", views.assessment_create, name="assessment-create"),
+    path("households/<int:pk>/ecomap/", views.household_ecomap, name="household-ecomap"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tsunagu.access.policy import casework_organization_ids
 from tsunagu.collaboration import assessment_forms, selectors, services
 from tsunagu.collaboration.defaults import closure_reasons_ensure
+from tsunagu.collaboration.ecomap import EDGE_LABELS, ecomap_for_user, ecomap_svg
 from tsunagu.collaboration.forms import (
     AssessmentForm,
     CaseFilterForm,
@@ -224,3 +225,17 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.assessment_get_for_user(user=user, pk=pk, request=request)
     sheet = selectors.assessment_sheet(user=user, assessment=view.record, request=request)
     return render(request, "collaboration/assessment_detail.html", {"sheet": sheet, "grounds": view.grounds})
+
+
+def household_ecomap(request: HttpRequest, pk: int) -> HttpResponse:
+    """エコマップ of a household: 404 as the household page; its members' read audited as that page's."""
+    user = _user(request)
+    view = people.household_get_for_user(user=user, pk=pk, request=request)
+    ecomap = ecomap_for_user(user=user, view=view, request=request)
+    members = {m.person_id: m for m in ecomap.members}
+    organizations = {o.organization_id: o for o in ecomap.organizations}
+    facts = [(organizations[e.organization_id], members.get(e.person_id or 0), e) for e in ecomap.edges]
+    return render(request, "collaboration/household_ecomap.html", {
+        "household": view.household, "ecomap": ecomap, "svg": ecomap_svg(ecomap), "facts": facts,
+        "edge_labels": EDGE_LABELS,
+    })  # fmt: skip
