@@ -88,6 +88,17 @@ def _media_in_a_temporary_directory(settings, _media_dir):
     settings.MEDIA_ROOT = _media_dir
 
 
+@pytest.fixture(autouse=True)
+def _language_reset_after_each_test() -> Iterator[None]:
+    """A request in English leaves English active in the thread (LocaleMiddleware does not undo it): the next
+    test, and the module fixtures it sets up, must not inherit it."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 # --- Browser tests: Playwright driving Debian's chromium --------------------------------------------
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -1,6 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from tsunagu.core.models import Municipality
 from tsunagu.plans.export import plan_as_dict
@@ -27,4 +28,5 @@ class Command(BaseCommand):
         plan = plan_current_for_municipality(municipality=found[0])
         if plan is None:
             raise CommandError(f"{found[0].name}の計画がありません。")
-        self.stdout.write(json.dumps(plan_as_dict(plan), ensure_ascii=False, indent=2))
+        with translation.override("ja"):  # the plan file's words, whatever language the shell runs in
+            self.stdout.write(json.dumps(plan_as_dict(plan), ensure_ascii=False, indent=2))
