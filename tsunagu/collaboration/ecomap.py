@@ -16,10 +16,15 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tsunagu.collaboration.models import CaseState
 from tsunagu.collaboration.selectors import cases_visible
+from tsunagu.consultations.models import ReferralStatus
+from tsunagu.core.japanese.wareki import age_on
 from tsunagu.core.models import User
 from tsunagu.people.selectors import HouseholdView
 from tsunagu.records.registry import kind
@@ -32,8 +37,10 @@ REGISTERED = "registered"
 CLOSED = "closed"
 EDGE_KINDS = (CASE, REFERRAL_OPEN, REGISTERED, CLOSED)
 LINE_STYLES = {CASE: (4, ""), REFERRAL_OPEN: (2, "8 5"), REGISTERED: (1, ""), CLOSED: (1.5, "2 4")}
-EDGE_LABELS = {CASE: "多機関協働（進行中）", REFERRAL_OPEN: "つなぎ（回答待ち・受理）", REGISTERED: "関わり",
-               CLOSED: "終結・辞退"}  # fmt: skip
+EDGE_LABELS = {
+    CASE: gettext_lazy("多機関協働（進行中）"), REFERRAL_OPEN: gettext_lazy("つなぎ（回答待ち・受理）"),
+    REGISTERED: gettext_lazy("関わり"), CLOSED: gettext_lazy("終結・辞退"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -67,13 +74,11 @@ class Ecomap:
     organizations: list[OrganizationNode]
     edges: list[Edge]
     hidden_count: int
-    legend: list[tuple[str, str]] = field(default_factory=list)
+    legend: list[tuple[str, str | Promise]] = field(default_factory=list)
 
 
 def _age(born: date | None, today: date) -> int | None:
-    if born is None:
-        return None
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age_on(born, today) if born is not None and born <= today else None
 
 
 def _symbol(gender: str) -> str:
@@ -85,7 +90,7 @@ def ecomap_for_user(*, user: User, view: HouseholdView, request: HttpRequest | N
     audited the members). Cases and referrals shown are audited as shown; three queries whatever the size."""
     today = timezone.localdate()
     members = [
-        MemberNode(m.member.person_id, f"{m.member.person.family_name} {m.member.person.given_name}".strip(),
+        MemberNode(m.member.person_id, m.member.person.full_name,
                    m.member.get_relationship_display(), _age(m.member.person.birth_date, today),
                    _symbol(m.member.person.gender), m.member.is_key_person)
         for m in view.visible_members
@@ -110,9 +115,9 @@ def ecomap_for_user(*, user: User, view: HouseholdView, request: HttpRequest | N
     for case in records_for_user(user=user, kind="collaboration_case", rows=cases,
                                  summary="エコマップに多機関協働ケースを表示", request=request):  # fmt: skip
         ended = case.state in (CaseState.CLOSED, CaseState.SUSPENDED)
-        add(case.organization, case.person_id, CLOSED if ended else CASE, "多機関協働（調整）")
+        add(case.organization, case.person_id, CLOSED if ended else CASE, _("多機関協働（調整）"))
         for p in case.participants.all():
-            add(p.organization, case.person_id, CLOSED if ended else CASE, p.role_note or "多機関協働（参加）")
+            add(p.organization, case.person_id, CLOSED if ended else CASE, p.role_note or _("多機関協働（参加）"))
     referrals = (
         visible_records(user, kind("referral"))
         .filter(Q(household=view.household) | Q(person_id__in=member_ids))
@@ -120,8 +125,9 @@ def ecomap_for_user(*, user: User, view: HouseholdView, request: HttpRequest | N
     )  # fmt: skip
     for r in records_for_user(user=user, kind="referral", rows=referrals, summary="エコマップにつなぎを表示",
                               request=request):  # fmt: skip
-        add(r.from_organization, r.person_id, REGISTERED, "相談受付")
-        add(r.to_organization, r.person_id, CLOSED if r.status == "declined" else REFERRAL_OPEN, "つなぎ先")
+        add(r.from_organization, r.person_id, REGISTERED, _("相談受付"))
+        declined = r.status == ReferralStatus.DECLINED
+        add(r.to_organization, r.person_id, CLOSED if declined else REFERRAL_OPEN, _("つなぎ先"))
     return Ecomap(
         household_id=view.household.pk, members=members,
         organizations=sorted(organizations.values(), key=lambda o: (o.name, o.organization_id)),

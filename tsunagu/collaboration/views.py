@@ -234,8 +234,8 @@ def household_ecomap(request: HttpRequest, pk: int) -> HttpResponse:
     ecomap = ecomap_for_user(user=user, view=view, request=request)
     members = {m.person_id: m for m in ecomap.members}
     organizations = {o.organization_id: o for o in ecomap.organizations}
-    facts = [(organizations[e.organization_id], members.get(e.person_id or 0), e) for e in ecomap.edges]
+    facts = [(organizations[e.organization_id], members.get(e.person_id or 0), e, EDGE_LABELS[e.kind])
+             for e in ecomap.edges]  # fmt: skip
     return render(request, "collaboration/household_ecomap.html", {
         "household": view.household, "ecomap": ecomap, "svg": ecomap_svg(ecomap), "facts": facts,
-        "edge_labels": EDGE_LABELS,
     })  # fmt: skip
