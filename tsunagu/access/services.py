@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from tsunagu.access import reviews
 from tsunagu.access.models import AccessGrant, Basis, Consent, ConsentGiver, ConsentMethod, ReviewStatus
 from tsunagu.access.policy import casework_memberships, decide
+from tsunagu.access.signals import consent_withdrawn
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.core.japanese.display import date_label
@@ -394,6 +395,7 @@ def consent_withdraw(
         reason="本人同意の撤回",
         request=request,
     )
+    consent_withdrawn.send(sender=Consent, consent=consent, user=user, request=request)
     return consent
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 ENGLISH = {
     "caseworker_a": ["Caseworker", "Referrals to answer", "My next steps this week", "Overdue referrals"],
-    "coordinator": ["Multi-agency collaboration (coordinator)", "support meeting (Art. 106-6)"],
+    "coordinator": ["Multi-agency collaboration (coordinator)", "Open collaboration cases"],
     "supervisor": ["Supervisor", "Emergency access awaiting review", "of which overdue for review",
                    "Overdue referrals in your division"],
     "administrator": ["Administrator", "Active users", "Organisations", "Tasks waiting to run",
