@@ -57,7 +57,8 @@ class FormDefinition:
         return [f for s in self.sections_of(scope) for f in s.fields]
 
 
-def _field(data: dict[str, Any], where: str, problems: list[str]) -> FieldDefinition | None:
+def field_definition(data: dict[str, Any], where: str, problems: list[str]) -> FieldDefinition | None:
+    """One field of a definition file (shared with the support-plan types), or None with the problem noted."""
     key, kind = data.get("key", ""), data.get("type", "")
     if not isinstance(key, str) or not _KEY.fullmatch(key):
         problems.append(f"{where}: key が正しくありません（{key!r}）")
@@ -94,7 +95,7 @@ def parse_definition(text: str, filename: str) -> FormDefinition:
         if scope not in SCOPES:
             problems.append(f"{where}: scope は household か member です（{scope!r}）")
             continue
-        fields = [f for data in section.get("fields", []) if (f := _field(data, where, problems)) is not None]
+        fields = [f for data in section.get("fields", []) if (f := field_definition(data, where, problems)) is not None]
         for field in fields:
             if (scope, field.key) in keys:
                 problems.append(f"{where}.{field.key}: 同じ範囲（{scope}）に同じ key が二度あります")
