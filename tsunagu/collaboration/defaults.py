@@ -1,7 +1,7 @@
 """The default 終結理由 list (``data/closure_reasons.toml``), written into a municipality's table on first use.
 
-As consultations' 相談内容: once loaded the list is the municipality's (its administration page is still to
-come: docs/collaboration.md); the file is loaded only while the municipality has no rows at all (a retired row
+As consultations' 相談内容: once loaded the list is the municipality's (edited in the administration:
+``collaboration/admin.py``); the file is loaded only while the municipality has no rows at all (a retired row
 counts), checked whole first.
 """
 
