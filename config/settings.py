@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tsunagu.records",
     "tsunagu.consultations",
     "tsunagu.collaboration",
+    "tsunagu.support_plans",
     "tsunagu.notifications",
     "tsunagu.home",
 ]

@@ -1,0 +1,1 @@
+"""Background jobs of support plans (registered with notifications.schedule)."""

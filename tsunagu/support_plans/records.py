@@ -1,0 +1,5 @@
+"""The record kinds of support plans."""
+
+
+def register() -> None:
+    pass
