@@ -22,6 +22,17 @@ class Event(models.TextChoices):
     EMERGENCY_REVIEW = "emergency_review", _("緊急時の閲覧の確認をお願いします")
     EMERGENCY_OVERDUE = "emergency_overdue", _("緊急時の閲覧が確認期限を過ぎています")
     AUDIT_DAMAGE = "audit_damage", _("監査ログの検証で異常が見つかりました")
+    # 支援プラン, 会議, アウトリーチ (added together, one migration, for the apps of issues 12–14).
+    PLAN_ROLE_OUT_OF_CONSENT = (
+        "plan_role_out_of_consent",
+        _("同意の撤回により、支援プランの役割分担に同意の範囲外の機関があります"),
+    )
+    MONITORING_DUE = "monitoring_due", _("支援プランのモニタリング予定日が近づいています")
+    PLAN_ACTION_OVERDUE = "plan_action_overdue", _("支援プランの役割分担が期間を過ぎています")
+    PLAN_ROLE_ASSIGNED = "plan_role_assigned", _("支援プランで役割分担の確認をお願いします")
+    MEETING_ITEM_WITHDRAWN = "meeting_item_withdrawn", _("同意の撤回により、会議の議題から外れた事例があります")
+    MEETING_TASK = "meeting_task", _("会議で決まったタスクがあります")
+    OUTREACH_IDLE = "outreach_idle", _("アウトリーチの対象者への働きかけが途絶えています")
 
 
 class Notice(models.Model):
