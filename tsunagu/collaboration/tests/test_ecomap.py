@@ -2,20 +2,40 @@
 the case, its participant and the referral say — hidden members counted, not drawn; 404 for a stranger;
 names escaped; queries constant as the household grows."""
 
-from datetime import date
+import math
+import re
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from tsunagu.collaboration.ecomap import CASE, REFERRAL_OPEN, REGISTERED, ecomap_for_user, ecomap_svg
+from tsunagu.access.policy import decide
+from tsunagu.collaboration.ecomap import (
+    CASE,
+    REFERRAL_OPEN,
+    REGISTERED,
+    Box,
+    Ecomap,
+    Edge,
+    MemberNode,
+    OrganizationNode,
+    ecomap_for_user,
+    ecomap_layout,
+    ecomap_svg,
+)
 from tsunagu.collaboration.tests import test_flow
 from tsunagu.collaboration.tests.factories import consent_for
+from tsunagu.consultations import services as consultations
+from tsunagu.consultations.defaults import issues_ensure
+from tsunagu.consultations.models import ConsentVariant, Outcome, Route
 from tsunagu.people import selectors as people
-from tsunagu.people.models import Relationship
+from tsunagu.people.models import Gender, Relationship
 from tsunagu.people.services import MemberInput, household_member_add
-from tsunagu.people.tests.helpers import register
+from tsunagu.people.tests.helpers import household_of, register
+from tsunagu.plans.models import Program
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +136,94 @@ def test_queries_do_not_grow_with_the_household(client, personas, case, househol
     small = count()
     _grow(personas, household, 4)
     assert count() == small
+
+
+def test_the_household_page_links_the_ecomap(client, personas, case, household_8050):
+    household = household_8050[2]
+    client.force_login(personas.coordinator)
+    page = client.get(reverse("people:household-detail", args=[household.pk])).content.decode()
+    assert f'id="ecomap-link" href="{reverse("collaboration:household-ecomap", args=[household.pk])}"' in page
+    # Whoever may not see the household gets no page, so no link either.
+    client.force_login(personas.stranger)
+    assert client.get(reverse("people:household-detail", args=[household.pk])).status_code == 404
+
+
+def test_a_consultation_without_a_referral_draws_a_registered_line(personas, case, household_8050):
+    """地域包括 took a consultation about the son and referred nobody: it is involved with him all the same."""
+    _mother, son, household, _ = household_8050
+    a = personas.caseworker_a
+    edges = lambda: {(e.organization_id, e.person_id): e.kind for e in ecomap_of(personas.coordinator, household).edges}  # noqa: E731
+    centre = org("琴浦町地域包括支援センター")
+    assert (centre.pk, son.pk) not in edges()
+    issues = list(issues_ensure(personas.town))[:1]
+    consultations.consultation_record(
+        user=a,
+        data=consultations.ConsultationInput(
+            program=Program.objects.get(code="community-general-support-centre"),
+            received_at=timezone.now() - timedelta(hours=1), route=Route.PHONE,
+            consent_variant=ConsentVariant.WITHOUT_CONSENT, issues=issues, main_issue=issues[0], outcome=Outcome.HANDLED, person=son,
+            person_decision=decide(a, son.pk), household=household, household_visible=True,
+            words="仕事が見つからない",
+        ),
+    )  # fmt: skip
+    assert edges()[(centre.pk, son.pk)] == REGISTERED
+    svg = ecomap_svg(ecomap_of(personas.coordinator, household))
+    line = re.search(rf'<line [^>]*data-edge="registered" data-organization="{centre.pk}" data-person="{son.pk}"', svg)
+    assert line is not None and 'stroke-width="1"' in line[0] and "stroke-dasharray" not in line[0]
+
+
+def test_gender_is_drawn_as_square_circle_and_diamond(personas):
+    a = personas.caseworker_a
+    husband = register(a, family_name="琴浦", given_name="太郎", given_name_kana="タロウ", gender=Gender.MALE)
+    wife = register(a, gender=Gender.FEMALE)
+    child = register(
+        a, given_name="あおい", given_name_kana="アオイ", gender=Gender.OTHER, gender_note="ノンバイナリー"
+    )
+    unstated = register(a, given_name="なな", given_name_kana="ナナ")
+    household = household_of(a, (husband, Relationship.HEAD), (wife, Relationship.SPOUSE), (child, Relationship.CHILD),
+                             (unstated, Relationship.CHILD))  # fmt: skip
+    svg = ecomap_svg(ecomap_of(a, household))
+    drawn = {int(pid): (symbol, shape) for pid, symbol, shape in re.findall(
+        r'<g data-member="(\d+)" data-symbol="(\w+)"><title>[^<]*</title>\n<(rect|circle|polygon) ', svg)}  # fmt: skip
+    assert drawn == {
+        husband.pk: ("square", "rect"), wife.pk: ("circle", "circle"),
+        child.pk: ("diamond", "polygon"), unstated.pk: ("diamond", "polygon"),
+    }  # fmt: skip
+
+
+def _inside(box: Box, width: float, height: float) -> bool:
+    return box.x >= 0 and box.y >= 0 and box.x + box.w <= width and box.y + box.h <= height
+
+
+def test_a_large_household_stays_inside_the_drawing():
+    """9 members and 12 organisations: members wrap in rows inside the block, the ring widens, and nothing
+    leaves the viewBox or lies on top of something else."""
+    members = [MemberNode(i, f"世帯員{i}", "子", 30, "diamond", i == 1) for i in range(1, 10)]
+    organizations = [OrganizationNode(100 + i, f"機関{i}") for i in range(12)]
+    edges = [
+        Edge(o.organization_id, m.person_id, REGISTERED, "") for o, m in zip(organizations, members * 2, strict=False)
+    ]
+    ecomap = Ecomap(1, members, organizations, edges, hidden_count=2)
+    layout = ecomap_layout(ecomap)
+    assert len({round(y) for _x, y in layout.members.values()}) == 2  # two rows: 5 and 4
+    for box in [layout.block, layout.legend, *layout.member_boxes.values(), *layout.organizations.values()]:
+        assert _inside(box, layout.width, layout.height), box
+    for box in layout.member_boxes.values():
+        b = layout.block
+        assert b.x <= box.x and box.x + box.w <= b.x + b.w and b.y <= box.y and box.y + box.h <= b.y + b.h
+    boxes = list(layout.organizations.values())
+    assert not any(o.overlaps(layout.block) for o in boxes)
+    assert not any(boxes[i].overlaps(boxes[j]) for i in range(12) for j in range(i + 1, 12))
+    assert not any(o.overlaps(layout.legend) for o in boxes)
+    member_boxes = list(layout.member_boxes.values())
+    assert not any(member_boxes[i].overlaps(member_boxes[j]) for i in range(9) for j in range(i + 1, 9))
+    # The SVG says the same: every coordinate it draws lies within its viewBox.
+    svg = ecomap_svg(ecomap)
+    view_box = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    assert view_box is not None
+    width, height = float(view_box[1]), float(view_box[2])
+    assert (width, height) == (math.ceil(layout.width), math.ceil(layout.height))
+    xs = [float(v) for v in re.findall(r' (?:x|cx|x1|x2)="(-?[\d.]+)"', svg)]
+    ys = [float(v) for v in re.findall(r' (?:y|cy|y1|y2)="(-?[\d.]+)"', svg)]
+    assert xs and ys and all(0 <= x <= width for x in xs) and all(0 <= y <= height for y in ys)
+    assert svg.count("data-organization-node=") == 12 and svg.count("<g data-member=") == 9
