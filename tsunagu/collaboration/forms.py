@@ -3,6 +3,7 @@ its versioned definition. They parse; the services decide."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -106,6 +107,45 @@ def _field_name(prefix: str, key: str, part: str) -> str:
     return f"{prefix}{key}__{part}"
 
 
+def add_definition_fields(
+    form: forms.Form, fields: Iterable[assessment_forms.FieldDefinition], prefix: str
+) -> list[tuple[str, str]]:
+    """Form fields for fields of a definition file (the assessment sheet, a plan type's sections): checks as
+    checkboxes with a note, choice as a select, text as a text area; the (value, note) names, in order."""
+    names = []
+    for f in fields:
+        value_name, note_name = _field_name(prefix, f.key, "value"), _field_name(prefix, f.key, "note")
+        options = [(o, o) for o in f.options]
+        if f.type == "checks":
+            form.fields[value_name] = forms.MultipleChoiceField(
+                label=f.label, choices=options, required=False, widget=forms.CheckboxSelectMultiple
+            )
+        elif f.type == "choice":
+            form.fields[value_name] = forms.ChoiceField(label=f.label, choices=[("", "—"), *options], required=False)
+        else:
+            form.fields[value_name] = forms.CharField(
+                label=f.label, required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+            )
+        form.fields[value_name].definition_required = f.required  # type: ignore[attr-defined]
+        if f.type == "checks":
+            form.fields[note_name] = forms.CharField(label=_("特記事項"), required=False, max_length=4000)
+        names.append((value_name, note_name if f.type == "checks" else ""))
+    return names
+
+
+def answers_from(
+    data: dict[str, Any], fields: Iterable[assessment_forms.FieldDefinition], prefix: str
+) -> dict[str, Any]:
+    """The answers (``{key: {"value", "note"}}``) of the fields ``add_definition_fields`` made."""
+    return {
+        f.key: {
+            "value": data.get(_field_name(prefix, f.key, "value")),
+            "note": data.get(_field_name(prefix, f.key, "note"), ""),
+        }
+        for f in fields
+    }
+
+
 class AssessmentForm(forms.Form):
     """The sheet of one form version: the household's fields once, each member's with the member's prefix
     (``m<person id>-``). Required marks follow the definition; the service checks them too."""
@@ -136,37 +176,10 @@ class AssessmentForm(forms.Form):
         ]
 
     def _add(self, fields: tuple[assessment_forms.FieldDefinition, ...], prefix: str) -> list[tuple[str, str]]:
-        names = []
-        for f in fields:
-            value_name, note_name = _field_name(prefix, f.key, "value"), _field_name(prefix, f.key, "note")
-            options = [(o, o) for o in f.options]
-            if f.type == "checks":
-                self.fields[value_name] = forms.MultipleChoiceField(
-                    label=f.label, choices=options, required=False, widget=forms.CheckboxSelectMultiple
-                )
-            elif f.type == "choice":
-                self.fields[value_name] = forms.ChoiceField(
-                    label=f.label, choices=[("", "—"), *options], required=False
-                )
-            else:
-                self.fields[value_name] = forms.CharField(
-                    label=f.label, required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
-                )
-            self.fields[value_name].definition_required = f.required  # type: ignore[attr-defined]
-            if f.type == "checks":
-                self.fields[note_name] = forms.CharField(label=_("特記事項"), required=False, max_length=4000)
-            names.append((value_name, note_name if f.type == "checks" else ""))
-        return names
+        return add_definition_fields(self, fields, prefix)
 
     def _answers(self, prefix: str, scope: str) -> dict[str, Any]:
-        data = self.cleaned_data
-        answers: dict[str, Any] = {}
-        for f in self.definition.fields_of(scope):
-            answers[f.key] = {
-                "value": data.get(_field_name(prefix, f.key, "value")),
-                "note": data.get(_field_name(prefix, f.key, "note"), ""),
-            }
-        return answers
+        return answers_from(self.cleaned_data, self.definition.fields_of(scope), prefix)
 
     def to_input(self) -> services.AssessmentInput:
         return services.AssessmentInput(
