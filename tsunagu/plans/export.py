@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tsunagu.plans.models import Category, Domain, OperatingForm, Plan, Section
+from tsunagu.plans.models import Category, DecisionKind, Domain, MeetingBasis, OperatingForm, Plan, Section
 from tsunagu.plans.selectors import programs_of_plan
 
 
@@ -75,4 +75,16 @@ def plan_as_dict(plan: Plan) -> dict[str, Any]:
             for o in municipality.organizations.select_related("division")
         ],
         "programs": programs,
+        "meeting_types": [
+            {
+                "code": t.code,
+                "name": t.name,
+                "legal_basis": str(MeetingBasis(t.legal_basis).label),
+                "convener": t.convener.name,
+                "consent_required": t.consent_required,
+                "decisions": [str(DecisionKind(d).label) for d in t.decisions],
+                "member_organizations": [o.name for o in t.member_organizations.order_by("order", "pk")],
+            }
+            for t in plan.meeting_types.select_related("convener")
+        ],
     }

@@ -219,3 +219,68 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MeetingBasis(models.TextChoices):
+    """The legal basis a meeting type is held under (DESIGN §4): it decides how information is shared in it."""
+
+    ART106_6 = "art106_6", _("法106条の6")
+    CONSENT = "consent", _("本人同意")
+    POVERTY_ART9 = "poverty_art9", _("生活困窮者自立支援法第9条")
+    CHILD_COUNCIL = "child_council", _("要保護児童対策地域協議会")
+    OTHER = "other", _("その他の法令")
+
+
+class DecisionKind(models.TextChoices):
+    """What a meeting may decide; a meeting type lists the kinds it may take (``MeetingType.decisions``)."""
+
+    POLICY = "policy", _("対応方針")
+    SUPPORT_DECISION = "support_decision", _("支援決定")
+    EVALUATION = "evaluation", _("評価")
+    CLOSURE = "closure", _("終結")
+    SUSPENSION = "suspension", _("中断")
+    OUTREACH = "outreach", _("アウトリーチの割当")
+    WATCHING = "watching", _("見守りの割当")
+
+
+class MeetingType(models.Model):
+    """A kind of meeting the plan holds (支援会議, 重層的支援会議 …), configured in the plan file.
+
+    Behaviour follows these fields, never the name: a statutory basis (anything but 本人同意) shares the
+    agenda's records without consent after each member's 守秘義務 acknowledgement; ``consent_required``
+    admits only agenda items whose consent covers every attending organisation (``tsunagu.meetings.law``).
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="meeting_types")
+    code = models.SlugField(_("会議種別コード"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("表示順"))
+    name = models.CharField(_("会議の名称"), max_length=100)
+    legal_basis = models.CharField(_("法的根拠"), max_length=20, choices=MeetingBasis.choices)
+    convener = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("開催する機関")
+    )
+    consent_required = models.BooleanField(_("本人同意が必要"))
+    # DecisionKind values, in the plan file's order.
+    decisions = models.JSONField(_("決定できる事項"), default=list)
+    # Empty: every organisation of the plan may be a member.
+    member_organizations = models.ManyToManyField(
+        Organization, related_name="+", blank=True, verbose_name=_("構成員になれる機関")
+    )
+
+    class Meta:
+        verbose_name = _("会議の種別")
+        verbose_name_plural = _("会議の種別")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="meeting_type_unique_code"),
+            models.UniqueConstraint(fields=["plan", "name"], name="meeting_type_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def statutory(self) -> bool:
+        """Held under a statute: shares without consent, and binds its members to secrecy."""
+        return self.legal_basis != MeetingBasis.CONSENT

@@ -22,7 +22,7 @@ from django.utils import translation
 
 from tsunagu.core.models import OrganizationKind
 from tsunagu.core.tomlerrors import toml_syntax_problem
-from tsunagu.plans.models import Category, Domain, OperatingForm, law_article
+from tsunagu.plans.models import Category, DecisionKind, Domain, MeetingBasis, OperatingForm, law_article
 
 SUPPORTED_FORMAT_VERSIONS = {1}
 
@@ -95,6 +95,17 @@ class ProgramData:
 
 
 @dataclass
+class MeetingTypeData:
+    code: str
+    name: str
+    legal_basis: str
+    convener: str
+    consent_required: bool
+    decisions: list[str]
+    member_organizations: list[str]
+
+
+@dataclass
 class PlanData:
     title: str
     legal_basis: str
@@ -119,6 +130,7 @@ class PlanFile:
     programs: list[ProgramData]
     # [emergency_review] reviewer: the town body whose supervisors review every emergency access.
     emergency_reviewer: str | None = None
+    meeting_types: list[MeetingTypeData] = field(default_factory=list)
 
 
 def municipality_code_is_valid(code: str) -> bool:
@@ -288,7 +300,16 @@ def read_plan_file(path: str | Path) -> PlanFile:
 
 
 def _validate(r: _Reader, data: dict[str, Any], filename: str, sha256: str) -> PlanFile:
-    top_level = {"format_version", "municipality", "plan", "divisions", "organizations", "programs", "emergency_review"}
+    top_level = {
+        "format_version",
+        "municipality",
+        "plan",
+        "divisions",
+        "organizations",
+        "programs",
+        "emergency_review",
+        "meeting_types",
+    }
     r.no_unknown_keys(data, top_level, "")
     version = data.get("format_version")
     if version not in SUPPORTED_FORMAT_VERSIONS:
@@ -444,6 +465,7 @@ def _validate(r: _Reader, data: dict[str, Any], filename: str, sha256: str) -> P
 
     return PlanFile(
         emergency_reviewer=_emergency_reviewer(r, data, organizations),
+        meeting_types=_meeting_types(r, data, organization_names),
         filename=filename,
         sha256=sha256,
         municipality=municipality,
@@ -512,3 +534,64 @@ def _indicators(r: _Reader, program: dict[str, Any], program_path: str) -> list[
             )
         )
     return indicators
+
+
+MEETING_TYPE_KEYS = {"code", "name", "legal_basis", "convener", "consent_required", "decisions", "member_organizations"}
+
+
+def _meeting_types(r: _Reader, data: dict[str, Any], organization_names: set[str]) -> list[MeetingTypeData]:
+    """The optional ``[[meeting_types]]``: the meetings the plan holds, with the law they are held under.
+
+    What a meeting may do follows from these keys, never from its name (``tsunagu.meetings.law``); so a
+    meeting under 本人同意 must require consent, and its convener and members are organisations of the plan.
+    """
+    types: list[MeetingTypeData] = []
+    codes: set[str] = set()
+    names: set[str] = set()
+    decision_lookup = _choice_lookup(DecisionKind)
+    for i, t in enumerate(r.array_of_tables(data, "meeting_types", "meeting_types")):
+        path = f"meeting_types[{i}]"
+        r.no_unknown_keys(t, MEETING_TYPE_KEYS, path)
+        code = r.text(t, "code", f"{path}.code")
+        if code and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", code):
+            r.problem(f"{path}.code", "会議種別コードは半角英小文字・数字・ハイフンで書いてください。")
+        if code in codes:
+            r.problem(f"{path}.code", f"会議種別コード「{code}」が重複しています。")
+        codes.add(code)
+        name = r.text(t, "name", f"{path}.name")
+        if name in names:
+            r.problem(f"{path}.name", f"会議の名称「{name}」が重複しています。")
+        names.add(name)
+        basis = r.choice(t, "legal_basis", f"{path}.legal_basis", MeetingBasis, "会議の法的根拠")
+        convener = r.text(t, "convener", f"{path}.convener")
+        if convener and convener not in organization_names:
+            r.problem(f"{path}.convener", f"開催する機関「{convener}」は organizations にありません。")
+        consent_required = t.get("consent_required")
+        if not isinstance(consent_required, bool):
+            r.problem(f"{path}.consent_required", "true または false で指定してください（本人同意が必要か）。")
+            consent_required = True
+        if basis == MeetingBasis.CONSENT and not consent_required:
+            r.problem(
+                f"{path}.consent_required",
+                "法的根拠が「本人同意」の会議は consent_required = true にしてください（同意なしには共有できません）。",
+            )
+        decisions: list[str] = []
+        for raw in r.texts(t, "decisions", f"{path}.decisions"):
+            if raw not in decision_lookup:
+                allowed = "、".join(str(label) for label in DecisionKind.labels)
+                r.problem(
+                    f"{path}.decisions", f"決定事項「{raw}」は不明です。次のいずれかを指定してください: {allowed}"
+                )
+            elif decision_lookup[raw] in decisions:
+                r.problem(f"{path}.decisions", f"決定事項「{raw}」が二度書かれています。")
+            else:
+                decisions.append(decision_lookup[raw])
+        members = r.texts(t, "member_organizations", f"{path}.member_organizations", required=False)
+        for member in members:
+            if member not in organization_names:
+                r.problem(f"{path}.member_organizations", f"構成員の機関「{member}」は organizations にありません。")
+        types.append(MeetingTypeData(
+            code=code, name=name, legal_basis=basis, convener=convener, consent_required=consent_required,
+            decisions=decisions, member_organizations=members,
+        ))  # fmt: skip
+    return types

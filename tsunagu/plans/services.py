@@ -9,7 +9,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from tsunagu.core.models import Division, Municipality, Organization
-from tsunagu.plans.models import Indicator, Plan, Program, ProgramDuty, ProgramImplementingBody
+from tsunagu.plans.models import Indicator, MeetingType, Plan, Program, ProgramDuty, ProgramImplementingBody
 from tsunagu.plans.planfile import PlanFile, PlanFileError, PlanFileProblem
 
 
@@ -150,6 +150,8 @@ def plan_load(*, plan_file: PlanFile) -> PlanLoadResult:
                 },
             )
 
+    _meeting_types_load(plan_file, plan, organizations)
+
     return PlanLoadResult(
         plan=plan,
         created=created,
@@ -157,3 +159,26 @@ def plan_load(*, plan_file: PlanFile) -> PlanLoadResult:
         programs_updated=updated_count,
         programs_removed=len(removed),
     )
+
+
+def _meeting_types_load(plan_file: PlanFile, plan: Plan, organizations: dict[str, Organization]) -> None:
+    """Write the file's meeting types; one no longer named is removed unless meetings were held under it."""
+    wanted = {t.code for t in plan_file.meeting_types}
+    for obsolete in plan.meeting_types.exclude(code__in=wanted):
+        try:
+            obsolete.delete()
+        except ProtectedError as exc:
+            message = _("会議の種別「%(name)s」は開催記録から参照されているため、計画から削除できません。") % {
+                "name": obsolete.name
+            }
+            raise PlanFileError(plan_file.filename, [PlanFileProblem("meeting_types", message)]) from exc
+    for order, t in enumerate(plan_file.meeting_types):
+        meeting_type, _created = MeetingType.objects.update_or_create(
+            plan=plan, code=t.code,
+            defaults={
+                "municipality": plan.municipality, "order": order, "name": t.name, "legal_basis": t.legal_basis,
+                "convener": organizations[t.convener], "consent_required": t.consent_required,
+                "decisions": t.decisions,
+            },
+        )  # fmt: skip
+        meeting_type.member_organizations.set([organizations[name] for name in t.member_organizations])
