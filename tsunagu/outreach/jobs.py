@@ -28,7 +28,7 @@ def outreach_idle(now: datetime) -> None:
     for target in idle_targets(idle_days=days, now=now).order_by("pk").iterator():
         last = timezone.localtime(target.last_action_at).date()
         notify(
-            user_ids=[target.worker_id], municipality_id=target.municipality_id, event=Event.NEXT_STEP_DUE,
+            user_ids=[target.worker_id], municipality_id=target.municipality_id, event=Event.OUTREACH_IDLE,
             summary=f"アウトリーチの対象{target.pk}: {days}日以上対応の記録がありません（最後の対応 {last:%Y-%m-%d}）",
             key=f"outreach_idle:{target.pk}:{last}", record_kind="outreach_target", record_id=target.pk, now=now,
         )  # fmt: skip

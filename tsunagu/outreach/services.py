@@ -469,10 +469,13 @@ def contact_record(
     _audit(user, target, Action.UPDATE, summary, {"attempt_count": [current.attempt_count, values["attempt_count"]]},
            request)  # fmt: skip
     note = _("%(means)s（%(result)s）") % {"means": contact.get_means_display(), "result": contact.get_result_display()}
+    # A contact entered late (or made before the target was opened) moves the stage now, never before the
+    # stage it leaves began: the history stays in order.
+    at = max(data.occurred_at, current.stage_since)
     if target.stage == Stage.UNCONTACTED:
-        target = _move(user, target, StageInput(Stage.ATTEMPTING, note=note), data.occurred_at, request)
+        target = _move(user, target, StageInput(Stage.ATTEMPTING, note=note), at, request)
     if reached and target.stage == Stage.ATTEMPTING:
-        target = _move(user, target, StageInput(Stage.CONTACTED, note=note), data.occurred_at, request)
+        target = _move(user, target, StageInput(Stage.CONTACTED, note=note), max(at, target.stage_since), request)
     return contact
 
 
