@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tsunagu.consultations",
     "tsunagu.collaboration",
     "tsunagu.support_plans",
+    "tsunagu.outreach",
     "tsunagu.notifications",
     "tsunagu.home",
 ]
