@@ -9,12 +9,19 @@ from tsunagu.collaboration import api_urls as collaboration_api
 from tsunagu.consultations import api_urls as consultations_api
 from tsunagu.core.views import favicon, healthz
 from tsunagu.home import urls as home_urls
+from tsunagu.outreach import api_urls as outreach_api
 from tsunagu.people import api_urls as people_api
 from tsunagu.plans import api_urls as plans_api
 
 # The REST API: each app adds its endpoints in its own api_urls (docs/api.md), all under one namespace.
 api_v1 = (
-    [*people_api.urlpatterns, *consultations_api.urlpatterns, *collaboration_api.urlpatterns, *plans_api.urlpatterns],
+    [
+        *people_api.urlpatterns,
+        *consultations_api.urlpatterns,
+        *collaboration_api.urlpatterns,
+        *plans_api.urlpatterns,
+        *outreach_api.urlpatterns,
+    ],
     "api",
 )
 schema_view = login_not_required(SpectacularAPIView.as_view())
@@ -37,6 +44,7 @@ urlpatterns = [
     path("access/", include("tsunagu.people.access_urls")),
     path("consultations/", include("tsunagu.consultations.urls")),
     path("collaboration/", include("tsunagu.collaboration.urls")),
+    path("outreach/", include("tsunagu.outreach.urls")),
     path("audit/", include("tsunagu.audit.urls")),
     path("notices/", include("tsunagu.notifications.urls")),
     path("api/v1/", include(api_v1)),
