@@ -1,0 +1,35 @@
+"""The meetings' pages and API endpoints in the generated access matrix.
+
+Agenda items are not a registered record kind (``models.AgendaItem``): the meeting's own rule (``law``:
+members, acknowledged where required) is narrower than the one rule for case records. Every route is
+``needs="holder"``: the matrix's example meeting (``tests/examples.py``) is convened by the arrangement's
+holding agency with its staff as the members, so its staff — and nobody else — get in.
+"""
+
+from __future__ import annotations
+
+from tsunagu.records.registry import ListRoute, Route, register_routes
+
+
+def register() -> None:
+    register_routes(
+        Route("meetings:meeting-detail", "meeting", needs="holder"),
+        Route("meetings:meeting-acknowledge", "meeting", needs="holder", method="POST"),
+        Route("meetings:member-add", "meeting", needs="holder", method="POST"),
+        Route("meetings:agenda-add", "meeting", needs="holder", method="POST"),
+        Route("meetings:meeting-close", "meeting", needs="holder", method="POST"),
+        Route("meetings:agenda-item-detail", "agenda_item", needs="holder"),
+        Route("meetings:agenda-minutes", "agenda_item", needs="holder", method="POST"),
+        Route("meetings:decision-add", "agenda_item", needs="holder", method="POST"),
+        Route("meetings:task-done", "meeting_task", needs="holder", method="POST"),
+        ListRoute("meetings:meeting-list"),
+        ListRoute("meetings:my-tasks"),
+        Route("api:meeting-detail", "meeting", needs="holder"),
+        Route("api:meeting-acknowledgements", "meeting", needs="holder", method="POST"),
+        Route("api:meeting-agenda", "meeting", needs="holder", method="POST"),
+        Route("api:agenda-item-detail", "agenda_item", needs="holder"),
+        Route("api:agenda-item-decisions", "agenda_item", needs="holder", method="POST"),
+        Route("api:meeting-task-done", "meeting_task", needs="holder", method="POST"),
+        ListRoute("api:meeting-list"),
+        ListRoute("api:meeting-task-list"),
+    )

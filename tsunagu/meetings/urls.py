@@ -1,0 +1,20 @@
+from django.urls import path
+
+from tsunagu.meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.meeting_list, name="meeting-list"),
+    path("new/", views.meeting_create, name="meeting-create"),
+    path("tasks/", views.my_tasks, name="my-tasks"),
+    path("tasks/<int:pk>/done/", views.task_done, name="task-done"),
+    path("<int:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("<int:pk>/acknowledge/", views.meeting_acknowledge, name="meeting-acknowledge"),
+    path("<int:pk>/members/", views.member_add, name="member-add"),
+    path("<int:pk>/agenda/", views.agenda_add, name="agenda-add"),
+    path("<int:pk>/close/", views.meeting_close, name="meeting-close"),
+    path("items/<int:pk>/", views.agenda_item_detail, name="agenda-item-detail"),
+    path("items/<int:pk>/minutes/", views.agenda_minutes, name="agenda-minutes"),
+    path("items/<int:pk>/decisions/", views.decision_add, name="decision-add"),
+]
