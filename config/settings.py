@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tsunagu.records",
     "tsunagu.consultations",
     "tsunagu.collaboration",
+    "tsunagu.meetings",
     "tsunagu.support_plans",
     "tsunagu.outreach",
     "tsunagu.notifications",
