@@ -9,6 +9,7 @@ from tsunagu.collaboration import api_urls as collaboration_api
 from tsunagu.consultations import api_urls as consultations_api
 from tsunagu.core.views import favicon, healthz
 from tsunagu.home import urls as home_urls
+from tsunagu.meetings import api_urls as meetings_api
 from tsunagu.outreach import api_urls as outreach_api
 from tsunagu.people import api_urls as people_api
 from tsunagu.plans import api_urls as plans_api
@@ -21,6 +22,7 @@ api_v1 = (
         *collaboration_api.urlpatterns,
         *plans_api.urlpatterns,
         *outreach_api.urlpatterns,
+        *meetings_api.urlpatterns,
     ],
     "api",
 )
@@ -45,6 +47,8 @@ urlpatterns = [
     path("consultations/", include("tsunagu.consultations.urls")),
     path("collaboration/", include("tsunagu.collaboration.urls")),
     path("outreach/", include("tsunagu.outreach.urls")),
+    path("support-plans/", include("tsunagu.support_plans.urls")),
+    path("meetings/", include("tsunagu.meetings.urls")),
     path("audit/", include("tsunagu.audit.urls")),
     path("notices/", include("tsunagu.notifications.urls")),
     path("api/v1/", include(api_v1)),
