@@ -62,6 +62,7 @@ def register() -> None:
         Route("collaboration:case-participant-add", "collaboration_case", method="POST"),
         Route("collaboration:assessment-create", "collaboration_case"),
         Route("collaboration:assessment-detail", "assessment"),
+        Route("collaboration:assessment-print", "assessment"),
         Route("collaboration:household-ecomap", "household"),
         ListRoute("collaboration:case-list"),
         # The API (tsunagu/collaboration/api.py): the same doors, so the same rows.

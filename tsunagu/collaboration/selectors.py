@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from tsunagu.access.disclosure import Shown, shown_audit
 from tsunagu.access.policy import decisions_for
+from tsunagu.audit.models import Action
 from tsunagu.collaboration import assessment_forms
 from tsunagu.collaboration.models import (
     Assessment,
@@ -77,10 +78,10 @@ def participants_of_case(*, case: CollaborationCase) -> list[CaseParticipant]:
 
 
 def _audit_members(user: User, decisions: dict[int, Any], person_ids: list[int], request: HttpRequest | None,
-                   summary: str) -> None:  # fmt: skip
+                   summary: str, action: Action = Action.READ) -> None:  # fmt: skip
     shown = [Shown("person", pid, pid, decisions[pid].grounds) for pid in person_ids]
     if shown:
-        shown_audit(user=user, summary=summary, request=request, shown=shown)
+        shown_audit(user=user, summary=summary, request=request, shown=shown, action=action)
 
 
 def focus_members_for_user(
@@ -141,8 +142,11 @@ class AssessmentSheet:
     hidden_members: int
 
 
-def assessment_sheet(*, user: User, assessment: Assessment, request: HttpRequest | None = None) -> AssessmentSheet:
-    """The sheet of an assessment the user has read (``assessment_get_for_user``)."""
+def assessment_sheet(
+    *, user: User, assessment: Assessment, request: HttpRequest | None = None, action: Action = Action.READ
+) -> AssessmentSheet:
+    """The sheet of an assessment the user has read (``assessment_get_for_user``); ``action`` EXPORT for a
+    print, so the members' sections that leave on paper are logged as exported, not merely read."""
     form = assessment_forms.definition(assessment.form_version)
     household = [(s, assessment_forms.shown(list(s.fields), assessment.answers)) for s in form.sections_of("household")]
     rows = list(AssessmentMember.objects.filter(assessment=assessment).select_related("person").order_by("person_id"))
@@ -150,5 +154,6 @@ def assessment_sheet(*, user: User, assessment: Assessment, request: HttpRequest
     fields = form.fields_of("member")
     visible = [r for r in rows if decisions[r.person_id].allowed]
     members = [MemberSection(r.person, assessment_forms.shown(fields, r.answers), r.answers) for r in visible]
-    _audit_members(user, decisions, [r.person_id for r in visible], request, "アセスメントの世帯員ごとの記入を表示")
+    summary = "アセスメントの世帯員ごとの記入を" + ("印刷" if action == Action.EXPORT else "表示")
+    _audit_members(user, decisions, [r.person_id for r in visible], request, summary, action)
     return AssessmentSheet(assessment, form, household, members, len(rows) - len(visible))

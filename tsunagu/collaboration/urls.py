@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tsunagu.collaboration import views
+from tsunagu.collaboration import print_views, views
 
 app_name = "collaboration"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/assessments/new/", views.assessment_create, name="assessment-create"),
     path("households/<int:pk>/ecomap/", views.household_ecomap, name="household-ecomap"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
+    path("assessments/<int:pk>/print/", print_views.assessment_print, name="assessment-print"),
 ]
