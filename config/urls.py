@@ -47,6 +47,7 @@ urlpatterns = [
     path("consultations/", include("tsunagu.consultations.urls")),
     path("collaboration/", include("tsunagu.collaboration.urls")),
     path("outreach/", include("tsunagu.outreach.urls")),
+    path("support-plans/", include("tsunagu.support_plans.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
     path("audit/", include("tsunagu.audit.urls")),
     path("notices/", include("tsunagu.notifications.urls")),

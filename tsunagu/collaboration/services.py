@@ -40,6 +40,7 @@ from tsunagu.core.models import Organization, Role, User
 from tsunagu.core.transitions import locked, transition
 from tsunagu.core.versioning import bump_version
 from tsunagu.people.models import Household, HouseholdMember, Person
+from tsunagu.support_plans import services as plans
 
 # Who opens a case: the coordinator, or their supervisor (DESIGN §1); other staff of the agency work it.
 OPENING_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
@@ -171,6 +172,7 @@ def _facts(current: CollaborationCase, data: TransitionInput) -> transitions.Fac
         closure_reason=data.closure_reason is not None,
         needs_lead_agency=data.closure_reason is not None and data.closure_reason.needs_lead_agency,
         lead_agency=data.lead_organization is not None, note=data.note, today=timezone.localdate(),
+        plan_problems=tuple(plans.decision_problems(current)) if target == CaseState.DECIDED else (),
     )  # fmt: skip
 
 
@@ -230,6 +232,15 @@ def case_transition(
     )  # fmt: skip
     bump_version(case)
     replan = transitions.is_replan(source, data.target)
+    # The plan follows the case: 支援決定 decides its draft; back in プラン作成 (a re-plan, or after 中断 and
+    # a new assessment) the plan's next version opens as a draft copy of the last.
+    if data.target == CaseState.DECIDED:
+        assert data.decided_on is not None
+        plans.approve_for_case_decision(
+            user=user, case=case, decided_on=data.decided_on, reference=data.decision_reference, request=request
+        )
+    if data.target == CaseState.PLANNING:
+        plans.next_version_for_case(user=user, case=case, request=request)
     record = CaseTransition.objects.create(
         municipality_id=case.municipality_id, organization_id=case.organization_id, person_id=case.person_id,
         household_id=case.household_id, occurred_at=now, staff=user, case=case, from_state=source,
@@ -290,6 +301,8 @@ def case_evaluate(
     _holder_staff(user, case)
     if not note.strip():
         raise CollaborationError("評価の内容（本人の状況の変化、目標の達成の様子）を記録してください。")
+    if plans.evaluation_missing(case):
+        raise CollaborationError("プランが決定されたケースは、プランの目標ごとの評価（支援プランの画面）で評価します。")
     now = timezone.now()
     case = transition(
         case, expect={"state": CaseState.EVALUATING},

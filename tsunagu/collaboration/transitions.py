@@ -56,6 +56,9 @@ class Facts:
     lead_agency: bool = False
     note: str = ""
     today: date | None = None
+    # Why the case's draft plan cannot be decided (``support_plans.services.decision_problems``): 支援決定
+    # decides the plan, so a case without a complete draft cannot have one.
+    plan_problems: tuple[str, ...] = ()
 
 
 def targets(state: S) -> list[tuple[S, str]]:
@@ -119,6 +122,7 @@ def refusal(facts: Facts, target: S) -> list[str] | None:
             problems.append(_("支援決定日に未来の日付は入力できません。"))
         if not facts.decision_reference.strip():
             problems.append(_("支援決定をした重層的支援会議（会議名・開催日など）を入力してください。"))
+        problems.extend(facts.plan_problems)
     if state == S.EVALUATING and target in (S.CLOSED, S.PLANNING):
         evaluated = facts.evaluated_at is not None and (
             facts.state_since is None or facts.evaluated_at >= facts.state_since

@@ -12,7 +12,7 @@ from tsunagu.access.models import ConsentMethod
 from tsunagu.access.services import ConsentInput, consent_record
 from tsunagu.collaboration import assessment_forms, services
 from tsunagu.collaboration.defaults import closure_reasons_ensure
-from tsunagu.collaboration.models import CaseState, CollaborationCase, EvaluationResult
+from tsunagu.collaboration.models import CaseState, CollaborationCase
 from tsunagu.core.models import Organization, Role, User
 from tsunagu.core.services import user_create
 from tsunagu.people.models import Household, Person
@@ -65,18 +65,26 @@ def move(user: User, case: CollaborationCase, target: CaseState, **fields: Any) 
 
 
 def walk_to(user: User, case: CollaborationCase, state: CaseState) -> CollaborationCase:
-    """Move a consented case along the main line up to ``state`` (assessment, decision, evaluation as needed)."""
+    """Move a consented case along the main line up to ``state`` (assessment, a plan the decision decides,
+    evaluation as needed)."""
     line = [CaseState.ASSESSMENT, CaseState.PLANNING, CaseState.DECIDED, CaseState.SUPPORTING, CaseState.EVALUATING,
             CaseState.CLOSED]  # fmt: skip
     for step in line[: line.index(state) + 1]:
         if step == CaseState.PLANNING:
             services.assessment_record(user=user, case=case, data=assessment_input(case))
         if step == CaseState.DECIDED:
+            from tsunagu.support_plans.services import case_draft
+            from tsunagu.support_plans.tests.factories import case_plan
+
+            if case_draft(case) is None:  # a case back in プラン作成 has its next version as a draft already
+                case_plan(user, case)
             case = move(user, case, step, decided_on=timezone.localdate() - timedelta(days=1),
                         decision_reference="第3回重層的支援会議")  # fmt: skip
             continue
         if step == CaseState.CLOSED:
-            services.case_evaluate(user=user, case=case, result=EvaluationResult.ACHIEVED, note="目標を達成した")
+            from tsunagu.support_plans.tests.factories import evaluate_plan
+
+            evaluate_plan(user, case)
             reason = next(r for r in closure_reasons_ensure(case.municipality_id) if r.needs_lead_agency)
             lead = Organization.objects.get(municipality_id=case.municipality_id, name="琴浦町地域包括支援センター")
             case = move(user, case, step, closure_reason=reason, lead_organization=lead)

@@ -31,6 +31,7 @@ from tsunagu.core.services import user_create
 from tsunagu.people.models import Relationship
 from tsunagu.people.tests.helpers import household_of, register
 from tsunagu.plans.models import Category, Program
+from tsunagu.support_plans.tests.factories import case_plan, evaluate_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +200,8 @@ def test_the_whole_line_through_the_api_with_refusals_that_say_why(client, perso
     assert made.status_code == 201 and made.json()["form_version"] == form.version
     assert step(to="planning").status_code == 200
     assert "支援決定日を入力してください" in str(step(to="decided").json())
+    assert "プラン（作成中の版）を作成してください" in str(step(to="decided").json())
+    case_plan(personas.coordinator, case)
     assert (
         step(
             to="decided", decided_on=timezone.localdate().isoformat(), decision_reference="第1回重層的支援会議"
@@ -210,7 +213,8 @@ def test_the_whole_line_through_the_api_with_refusals_that_say_why(client, perso
     assert "評価を記録してください" in str(step(to="closed").json())
     evaluation = client.post(reverse("api:collaboration-case-evaluation", args=[case.pk]),
                              {"result": "achieved", "note": "息子が就労継続支援B型に通い始めた"}, content_type="application/json")  # fmt: skip
-    assert evaluation.status_code == 200
+    assert evaluation.status_code == 400 and "目標ごとの評価" in str(evaluation.json())
+    evaluate_plan(personas.coordinator, case)
     reason = next(r for r in closure_reasons_ensure(case.municipality_id) if r.needs_lead_agency)
     assert "主担当機関を選んでください" in str(step(to="closed", closure_reason=reason.pk).json())
     lead = org("琴浦町地域包括支援センター")

@@ -20,6 +20,7 @@ from tsunagu.collaboration.tests.factories import assessment_input, consent_for,
 from tsunagu.core.models import Organization
 from tsunagu.people.models import Relationship
 from tsunagu.people.tests.helpers import household_of, register
+from tsunagu.support_plans.tests.factories import case_plan
 
 OPEN = [S.RECEIVED, S.MEETING_TRACK, S.ASSESSMENT, S.PLANNING, S.DECIDED, S.SUPPORTING, S.EVALUATING]
 ALLOWED = {
@@ -109,6 +110,7 @@ def ready_case(personas):
     case = open_case(coordinator, person, household)
     CollaborationCase.objects.filter(pk=case.pk).update(state=S.ASSESSMENT)
     services.assessment_record(user=coordinator, case=case, data=assessment_input(case))
+    case_plan(coordinator, case)  # a complete draft: what 支援決定 decides
     return coordinator, case
 
 
