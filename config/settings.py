@@ -392,6 +392,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DomainEnum": "tsunagu.plans.models.Domain",
         "CaseStateEnum": "tsunagu.collaboration.models.CaseState",
+        "OutreachStageEnum": "tsunagu.outreach.models.Stage",
+        "OutreachMeansEnum": "tsunagu.outreach.models.Means",
+        "OutreachResultEnum": "tsunagu.outreach.models.Result",
+        "OutreachUrgencyEnum": "tsunagu.outreach.models.Urgency",
     },
 }
 
