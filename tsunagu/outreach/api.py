@@ -125,7 +125,9 @@ class ContactPage(serializers.Serializer):
 
 
 def _id(help_text: str) -> serializers.IntegerField:
-    return serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text=help_text)
+    return serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID, help_text=help_text
+    )
 
 
 class InformationInput(serializers.Serializer):
