@@ -392,10 +392,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DomainEnum": "tsunagu.plans.models.Domain",
         "CaseStateEnum": "tsunagu.collaboration.models.CaseState",
+        "EvaluationResultEnum": "tsunagu.collaboration.models.EvaluationResult",
+        "SupportPlanStatusEnum": "tsunagu.support_plans.models.PlanStatus",
+        "PlanProgressStatusEnum": "tsunagu.support_plans.models.ProgressStatus",
         "OutreachStageEnum": "tsunagu.outreach.models.Stage",
         "OutreachMeansEnum": "tsunagu.outreach.models.Means",
         "OutreachResultEnum": "tsunagu.outreach.models.Result",
         "OutreachUrgencyEnum": "tsunagu.outreach.models.Urgency",
+        "DecisionKindEnum": "tsunagu.plans.models.DecisionKind",
     },
 }
 
