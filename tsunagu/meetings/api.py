@@ -67,7 +67,7 @@ class MeetingOutput(serializers.Serializer):
     closed_at = serializers.DateTimeField(allow_null=True, help_text="フォローアップ終了（閲覧権限の取消）")
 
 
-class MemberOutput(serializers.Serializer):
+class MeetingMemberOutput(serializers.Serializer):
     user = serializers.CharField()
     organization = NamedOutput()
 
@@ -78,7 +78,7 @@ class AcknowledgementOutput(serializers.Serializer):
     acknowledged_at = serializers.DateTimeField()
 
 
-class TaskOutput(serializers.Serializer):
+class MeetingTaskOutput(serializers.Serializer):
     id = serializers.IntegerField()
     meeting_id = serializers.IntegerField()
     title = serializers.CharField()
@@ -94,7 +94,7 @@ class DecisionOutput(serializers.Serializer):
     content = serializers.CharField()
     assigned_organization = NamedOutput(allow_null=True)
     decided_at = serializers.DateTimeField()
-    tasks = TaskOutput(many=True, source="tasks.all")
+    tasks = MeetingTaskOutput(many=True, source="tasks.all")
 
 
 class AgendaItemOutput(serializers.Serializer):
@@ -112,7 +112,7 @@ class AgendaItemDetailOutput(AgendaItemOutput):
 
 
 class MeetingDetailOutput(MeetingOutput):
-    members = MemberOutput(many=True, source="members.all")
+    members = MeetingMemberOutput(many=True, source="members.all")
     acknowledgements = AcknowledgementOutput(many=True, source="acknowledgements.all")
     may_open = serializers.BooleanField(help_text="検討事項を開ける（守秘義務の確認済み・フォローアップ中）")
     agenda = AgendaItemOutput(many=True, help_text="開けるときだけ。開けない検討事項は hidden_items に件数のみ")
@@ -134,7 +134,7 @@ class AgendaItemInput(serializers.Serializer):
     topic = serializers.CharField(max_length=200)
 
 
-class TaskInput(serializers.Serializer):
+class MeetingTaskInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     owner = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="会議の構成員の利用者ID")
     due_on = serializers.DateField()
@@ -144,7 +144,7 @@ class DecisionInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DecisionKind.choices)
     content = serializers.CharField()
     assigned_organization = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
-    tasks = TaskInput(many=True, required=False)
+    tasks = MeetingTaskInput(many=True, required=False)
 
 
 def _valid(serializer: Any) -> Any:
@@ -195,7 +195,7 @@ def _detail(user: User, pk: int, request: Request) -> dict[str, Any]:
     view = selectors.meeting_get_for_user(user=user, pk=pk, request=request._request)
     data = dict(MeetingOutput(view.meeting).data)
     data.update(
-        members=MemberOutput(view.meeting.members.all(), many=True).data,
+        members=MeetingMemberOutput(view.meeting.members.all(), many=True).data,
         acknowledgements=AcknowledgementOutput(view.meeting.acknowledgements.all(), many=True).data,
         may_open=view.may_open, agenda=AgendaItemOutput([v.item for v in view.items], many=True).data,
         hidden_items=view.hidden_items,
@@ -279,17 +279,17 @@ class AgendaItemDecisionsApi(ApiView):
 
 class TaskListApi(ApiView):
     @extend_schema(summary="私の会議タスク（未完了、期限の近い順）", operation_id="meeting_task_list",
-                   parameters=CURSOR_PARAMETERS, responses=TaskOutput(many=True))  # fmt: skip
+                   parameters=CURSOR_PARAMETERS, responses=MeetingTaskOutput(many=True))  # fmt: skip
     def get(self, request: Request) -> Response:
         user = casework_user(request)
         page = keyset_page(request, selectors.tasks_for_user(user=user), ("due_on", "id"), _Plain)
-        return Response(paginated(request, page, TaskOutput(page.rows, many=True).data))
+        return Response(paginated(request, page, MeetingTaskOutput(page.rows, many=True).data))
 
 
 class TaskDoneApi(ApiView):
     @extend_schema(summary="タスクを完了にする", operation_id="meeting_task_done", request=None,
-                   responses={200: TaskOutput})  # fmt: skip
+                   responses={200: MeetingTaskOutput})  # fmt: skip
     def post(self, request: Request, pk: int) -> Response:
         user = casework_user(request)
         task = selectors.task_check_for_user(user=user, pk=pk)
-        return Response(TaskOutput(services.task_complete(user=user, task=task, request=request._request)).data)
+        return Response(MeetingTaskOutput(services.task_complete(user=user, task=task, request=request._request)).data)
