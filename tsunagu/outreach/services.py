@@ -111,7 +111,7 @@ def _audit(user: User, record: Any, action: Action, summary: str, changes: dict[
 
 def _not_future(at: datetime | date | None, errors: list[str], what: str) -> None:
     now = timezone.now() if isinstance(at, datetime) else timezone.localdate()
-    if at is not None and at > now:  # type: ignore[operator]
+    if at is not None and at > now:
         errors.append(_("%(what)sに未来の日時は入力できません。") % {"what": what})
 
 

@@ -55,8 +55,10 @@ def targets(stage: Stage) -> list[Stage]:
     """The stages the worker may choose from ``stage`` (some with a reason), in the flow's order."""
     if stage == Stage.ENDED:
         return []
-    allowed = [s for s in Stage if (in_order(stage, s) or out_of_order(stage, s)) and s != Stage.UNCONTACTED]
-    allowed += [s for s in (Stage.WATCHING, Stage.ENDED) if s != stage]
+    allowed: list[Stage] = [
+        s for s in Stage if (in_order(stage, s) or out_of_order(stage, s)) and s != Stage.UNCONTACTED
+    ]
+    allowed += [s for s in (Stage.WATCHING, Stage.ENDED) if s != stage]  # always open
     return [s for s in Stage if s in allowed]
 
 

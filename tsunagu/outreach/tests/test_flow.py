@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from tsunagu.consultations.models import ConsultationIssue, Referral, ReferralStatus
 from tsunagu.core.models import Organization
-from tsunagu.outreach.models import OutreachContact, OutreachInformation, OutreachTarget, Stage
+from tsunagu.outreach.models import OutreachContact, OutreachInformation, OutreachTarget, Result, Stage
 from tsunagu.outreach.tests.factories import runs_outreach, worker_at
 from tsunagu.people.models import Relationship
 from tsunagu.people.tests.helpers import household_of, register
@@ -131,7 +131,7 @@ def test_from_a_welfare_commissioner_to_self_reliance_support(client, personas, 
 
     # 7. つなぐ: to 生活困窮者自立相談支援事業 at 福祉あんしん課, nothing retyped but where and why.
     program = Program.objects.get(municipality=personas.town, code="self-reliance-consultation")
-    issue = ConsultationIssue.objects.filter(municipality=personas.town).order_by("order").first()
+    issue = ConsultationIssue.objects.filter(municipality=personas.town).order_by("order")[0]
     response = client.post(reverse("outreach:target-connect", args=[target.pk]), {
         "step": "connect", "program": program.pk, "organization": anshin.pk, "issues": [issue.pk],
         "main_issue": issue.pk, "reason": "就労と家計の相談を希望", "shared_information": "長期のひきこもり、母と二人暮らし",
@@ -183,7 +183,7 @@ def test_a_target_who_refused_every_contact_is_not_shared_by_referral(personas, 
     person = register(worker)
     target = open_target(worker, [information(worker, person=person)])
     for _ in range(3):
-        contact(worker, target, "refused")
+        contact(worker, target, Result.REFUSED)
     assert services.every_contact_refused(target)
     with pytest.raises(services.OutreachError) as refused:
         services.target_consent_record(user=worker, target=target, data=None)  # type: ignore[arg-type]

@@ -94,7 +94,7 @@ def test_the_service_refuses_and_writes_nothing_then_records_a_skip_with_its_rea
     assert list(target.stage_changes.values_list("to_stage", flat=True)) == [S.UNCONTACTED, S.ATTEMPTING, S.CONTACTED]
     skip = services.StageInput(S.CONNECTED, note="本人の希望で包括の窓口へ同行した")
     target = services.target_stage_change(user=worker, target=target, data=skip)
-    change = target.stage_changes.order_by("-id").first()
+    change = target.stage_changes.order_by("-id")[0]
     assert (target.stage, change.out_of_order, change.note) == (S.CONNECTED, True, "本人の希望で包括の窓口へ同行した")
 
 
