@@ -157,26 +157,35 @@ def test_the_household_plans_queries_do_not_grow_with_versions_and_roles(client,
 
 
 def test_the_role_list_queries_do_not_grow_with_the_plans_and_roles(client, personas, case):
-    """サポートりんくす's roles: one plan first, then plans of other households, some decided and followed."""
+    """サポートりんくす's roles: one plan first, then plans of other households, some decided, followed and
+    overdue; the whole list and the overdue one."""
     coordinator, links = personas.coordinator, personas.caseworker_b
-    case_plan(coordinator, case, org(LINKS))
+
+    def decided_with_an_overdue_role(case: CollaborationCase, plan: SupportPlan, i: int) -> None:
+        services.action_add(user=coordinator, plan=plan, data=services.ActionInput(
+            content=f"期限を過ぎた役割{i}", organization=org(LINKS), ends_on=timezone.localdate() - timedelta(days=1)))  # fmt: skip
+        decide(coordinator, case)
+        plan.refresh_from_db()
+        follow_up.progress_record(user=links, plan=plan, action=plan.actions.filter(organization=org(LINKS)).first(),
+                                  status=ProgressStatus.DONE, note="終えた")  # fmt: skip
+
+    decided_with_an_overdue_role(case, case_plan(coordinator, case, org(LINKS)), 0)
     client.force_login(links)
     url = reverse("support_plans:action-list")
+    overdue = url + "?overdue=1"
     client.get(url)
-    few = queries(client, url)
+    few, few_overdue = queries(client, url), queries(client, overdue)
     for i in range(4):
         other = planning_case(personas, given_name=f"花子{i}")
         plan = case_plan(coordinator, other, org(LINKS), org(HOUKATSU))
         more_parts(coordinator, plan, 1)
         if i % 2:
-            decide(coordinator, other)
-            plan.refresh_from_db()
-            follow_up.progress_record(user=links, plan=plan, action=plan.actions.filter(organization=org(LINKS))
-                                      .first(), status=ProgressStatus.DONE, note="終えた")  # fmt: skip
+            decided_with_an_overdue_role(other, plan, i)
     page = client.get(url).content.decode()
-    assert page.count("追加の役割相談支援センターサポートりんくす") == 4 and page.count("完了") >= 2
+    assert page.count("追加の役割相談支援センターサポートりんくす") == 4 and page.count("完了") >= 3
+    assert client.get(overdue).content.decode().count("期限を過ぎた役割") == 3
     assert queries(client, url) == few
-    assert queries(client, url + "?overdue=1") == queries(client, url + "?overdue=1")
+    assert queries(client, overdue) == few_overdue
 
 
 def evaluated(personas, case: CollaborationCase, extra_goals: int) -> PlanEvaluation:
