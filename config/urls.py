@@ -13,6 +13,7 @@ from tsunagu.meetings import api_urls as meetings_api
 from tsunagu.outreach import api_urls as outreach_api
 from tsunagu.people import api_urls as people_api
 from tsunagu.plans import api_urls as plans_api
+from tsunagu.support_plans import api_urls as support_plans_api
 
 # The REST API: each app adds its endpoints in its own api_urls (docs/api.md), all under one namespace.
 api_v1 = (
@@ -21,6 +22,7 @@ api_v1 = (
         *consultations_api.urlpatterns,
         *collaboration_api.urlpatterns,
         *plans_api.urlpatterns,
+        *support_plans_api.urlpatterns,
         *outreach_api.urlpatterns,
         *meetings_api.urlpatterns,
     ],

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,6 +56,19 @@ def etag(version: int) -> str:
 def with_etag(response: Response, version: int) -> Response:
     response["ETag"] = etag(version)
     return response
+
+
+def flag_param(request: Request, name: str) -> bool:
+    """A boolean query parameter as the schema declares it: ``true``/``false`` (or 1/0); anything else is a 400
+    naming the parameter, never read as false in silence."""
+    value = request.query_params.get(name)
+    if value is None or value == "":
+        return False
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0"):
+        return False
+    raise ValidationError({name: [_("true か false を指定してください。")]})
 
 
 def if_match_version(request: Request) -> int:

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tsunagu.api.pagination import keyset_page, paginated
-from tsunagu.api.views import ApiView
+from tsunagu.api.views import ApiView, flag_param
 from tsunagu.core.models import District, User
 from tsunagu.outreach import selectors, services, stages
 from tsunagu.outreach.models import EndReason, Means, Result, SourceType, Stage, Urgency
@@ -246,7 +246,7 @@ class TargetListApi(ApiView):
         stage = request.query_params.get("stage", "")
         if stage and stage not in Stage.values:
             raise serializers.ValidationError({"stage": ["段階の値が正しくありません。"]})
-        mine = request.query_params.get("mine") in ("1", "true")
+        mine = flag_param(request, "mine")
         listed = selectors.target_list_for_user(user=user, worker=user if mine else None, stage=stage, open_only=False,
                                                 request=request._request)  # fmt: skip
         page = keyset_page(request, listed.rows, LIST_ORDER, listed.over)

@@ -73,4 +73,18 @@ def register() -> None:
         Route("support_plans:person-plan-create", "person"),
         Route("support_plans:household-plans", "household"),
         ListRoute("support_plans:action-list"),
+        # The API (support_plans/api.py): the same doors, so the same rows.
+        Route("api:support-plan-detail", "support_plan"),
+        Route("api:support-plan-versions", "support_plan"),
+        Route("api:support-plan-goals", "support_plan", method="POST"),
+        Route("api:support-plan-actions", "support_plan", method="POST"),
+        Route("api:support-plan-acknowledge", "support_plan", method="POST"),
+        Route("api:support-plan-approve", "support_plan", method="POST"),
+        Route("api:support-plan-next-version", "support_plan", method="POST"),
+        Route("api:support-plan-progress", "support_plan"),
+        Route("api:support-plan-evaluations", "support_plan"),
+        Route("api:plan-progress-detail", "plan_progress"),
+        Route("api:plan-evaluation-detail", "plan_evaluation"),
+        ListRoute("api:support-plan-list"),
+        ListRoute("api:support-plan-roles"),
     )

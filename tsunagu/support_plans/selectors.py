@@ -94,8 +94,15 @@ def plans_of_household(*, user: User, household_id: int, request: HttpRequest | 
                             request=request)  # fmt: skip
 
 
+def plans_list_for_user(*, user: User, request: HttpRequest | None = None) -> AuditedRecords:
+    """Every plan version the user may read, newest first (the API's list)."""
+    rows = plans_visible(user).select_related("organization", "person").order_by("-occurred_at", "-id")
+    return records_for_user(user=user, kind="support_plan", rows=rows, summary="支援プランの一覧を表示",
+                            request=request)  # fmt: skip
+
+
 def plans_of_person_list(*, user: User, person_id: int, request: HttpRequest | None = None) -> AuditedRecords:
-    rows = plans_visible(user).filter(person_id=person_id).select_related("staff", "organization")
+    rows = plans_visible(user).filter(person_id=person_id).select_related("staff", "organization", "person")
     return records_for_user(user=user, kind="support_plan", rows=rows.order_by("-occurred_at", "-id"),
                             summary="支援プランの一覧を表示", request=request)  # fmt: skip
 

@@ -286,14 +286,17 @@ class ActionInput:
     application: str = Application.NONE
 
 
-def role_problem(plan: SupportPlan, organization: Organization) -> str | None:
+def role_problem(plan: SupportPlan, organization: Organization, sharing: set[int] | None = None) -> str | None:
     """Why this organisation cannot hold a role in this plan, or None: it must be the plan's own organisation
-    or one the person's consent (or a 支援会議) reaches — the organisation that will read the plan."""
+    or one the person's consent (or a 支援会議) reaches — the organisation that will read the plan.
+    ``sharing``: the organisations already known to reach the person (one query for many roles)."""
     if organization.municipality_id != plan.municipality_id:
         return f"{organization.name}はこの自治体の機関ではありません。"
     if organization.pk == plan.organization_id:
         return None
-    if plan.person_id is None or organization.pk not in organizations_sharing_on(plan.person_id, [organization.pk]):
+    if sharing is None and plan.person_id is not None:
+        sharing = organizations_sharing_on(plan.person_id, [organization.pk])
+    if plan.person_id is None or organization.pk not in (sharing or set()):
         return (
             f"{organization.name}は本人同意（または支援会議）の範囲に含まれていないため、役割を担う機関にできません。"
             "同意の範囲に加えてから登録してください。"
@@ -398,9 +401,13 @@ def approval_problems(plan: SupportPlan) -> list[str]:
         problems.append("役割分担を一つ以上入れてください。")
     if plan.period_start is None or plan.period_end is None:
         problems.append("プランの期間を入力してください。")
+    others = {a.organization_id for a in actions if a.organization_id and a.organization_id != plan.organization_id}
+    sharing = organizations_sharing_on(plan.person_id, others) if others and plan.person_id else set()
     for action in actions:
-        if action.organization is not None and (problem := role_problem(plan, action.organization)) is not None:
-            problems.append(problem)
+        if action.organization is not None:
+            problem = role_problem(plan, action.organization, sharing)
+            if problem is not None:
+                problems.append(problem)
     return problems
 
 

@@ -89,7 +89,6 @@ def decide(user, case: CollaborationCase) -> CollaborationCase:
 
 # services.approval_problems (shown on a draft to its holder) calls role_problem for each role of another
 # organisation, and each call reads that organisation's access grants: one query per role.
-@pytest.mark.xfail(strict=True, reason="approval_problems reads the consent's reach once per role (N+1)")
 def test_the_draft_plan_page_queries_do_not_grow_with_its_goals_and_roles(client, personas, case):
     coordinator = personas.coordinator
     plan = case_plan(coordinator, case, org(LINKS))
