@@ -242,6 +242,29 @@ class DemoPlans:
 
     # -- the programmes' own plans
 
+    def parent(self, index: int) -> tuple[Person, Household, None] | None:
+        """For 利用者支援事業's plans: the youngest adult (a parent) of a household with a child under six."""
+        born_after = self.as_of - timedelta(days=6 * 365)
+        adult_before = self.as_of - timedelta(days=18 * 366)
+        households = (
+            HouseholdMember.objects.filter(municipality=self.municipality, person__birth_date__gt=born_after)
+            .values_list("household_id", flat=True)
+            .order_by("household_id")
+            .distinct()[:20]
+        )
+        for household_id in list(households)[index:]:
+            member = (
+                HouseholdMember.objects.filter(household_id=household_id, person__birth_date__lte=adult_before)
+                .exclude(person_id__in=self.used)
+                .select_related("person", "household")
+                .order_by("-person__birth_date", "pk")
+                .first()
+            )
+            if member is not None:
+                self.used.add(member.person_id)
+                return member.person, member.household, None
+        return None
+
     def program_writer(self, code: str) -> User | None:
         plan = plan_current_for_municipality(municipality=self.municipality)
         program = Program.objects.filter(plan=plan, code=code).first() if plan else None
@@ -284,7 +307,8 @@ class DemoPlans:
         for index, (plan_type, program) in enumerate(PROGRAMME_PLANS):
             writer = self.program_writer(program)
             if writer is not None:
-                person, household, _referral = rest[index]
+                chosen = self.parent(index) if program == "user-support" else None
+                person, household, _referral = chosen or rest[index]
                 self.own_plan(plan_type, writer, person, household, index)
         c = self.counts
         return (

@@ -3,7 +3,7 @@
 One demo run per test is seconds, so the checks share a test rather than a module-scoped database fixture.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -13,6 +13,7 @@ from tsunagu.collaboration.models import Assessment, CaseState, CollaborationCas
 from tsunagu.consultations.models import ReferralStatus
 from tsunagu.core.demo import demo_accounts_create
 from tsunagu.people.demo.generator import TOWN, demo_town_create
+from tsunagu.people.models import HouseholdMember
 from tsunagu.support_plans import plan_types
 from tsunagu.support_plans.models import GoalEvaluation, PlanEvaluation, PlanProgress, PlanStatus, SupportPlan
 from tsunagu.support_plans.services import role_problem
@@ -60,6 +61,10 @@ def test_demo_cases_and_plans(town):
             assert all(a.acknowledged_at for a in plan.actions.filter(organization__isnull=False))
     programme_plans = [p for p in plans if p.plan_type != "collaboration"]
     assert all(p.status == PlanStatus.APPROVED for p in programme_plans)
+    # 利用者支援事業's plans are written with a parent of a small child.
+    for plan in (p for p in programme_plans if p.plan_type in ("self-plan", "support-plan")):
+        births = HouseholdMember.objects.filter(household=plan.household).values_list("person__birth_date", flat=True)
+        assert any(b and b > AS_OF - timedelta(days=6 * 365) for b in births)
 
     assert PlanProgress.objects.exists()
     assert PlanEvaluation.objects.count() == 2
