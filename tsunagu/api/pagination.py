@@ -31,9 +31,9 @@ class Page:
 
 
 def page_size(request: Request) -> int:
-    raw = request.query_params.get("page_size", "")
-    if not raw:
+    if "page_size" not in request.query_params:
         return DEFAULT_SIZE
+    raw = request.query_params["page_size"]  # an empty page_size is no number: 400, as the schema says
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_SIZE:
         raise ValidationError({"page_size": [_("1から%(most)sまでの数を指定してください。") % {"most": MAX_SIZE}]})
     return int(raw)

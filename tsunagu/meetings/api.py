@@ -88,6 +88,16 @@ class MeetingTaskOutput(serializers.Serializer):
     done_at = serializers.DateTimeField(allow_null=True)
 
 
+class MeetingPage(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = MeetingOutput(many=True)
+
+
+class MeetingTaskPage(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = MeetingTaskOutput(many=True)
+
+
 class DecisionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=DecisionKind.choices)
@@ -170,7 +180,7 @@ class MeetingTypeListApi(ApiView):
 
 class MeetingListApi(ApiView):
     @extend_schema(summary="構成員である会議（新しい順）", operation_id="meeting_list", parameters=CURSOR_PARAMETERS,
-                   responses=MeetingOutput(many=True))  # fmt: skip
+                   responses=MeetingPage)  # fmt: skip
     def get(self, request: Request) -> Response:
         user = casework_user(request)
         page = keyset_page(request, selectors.meeting_list_for_user(user=user), ("-held_at", "-id"), _Plain)
@@ -279,7 +289,7 @@ class AgendaItemDecisionsApi(ApiView):
 
 class TaskListApi(ApiView):
     @extend_schema(summary="私の会議タスク（未完了、期限の近い順）", operation_id="meeting_task_list",
-                   parameters=CURSOR_PARAMETERS, responses=MeetingTaskOutput(many=True))  # fmt: skip
+                   parameters=CURSOR_PARAMETERS, responses=MeetingTaskPage)  # fmt: skip
     def get(self, request: Request) -> Response:
         user = casework_user(request)
         page = keyset_page(request, selectors.tasks_for_user(user=user), ("due_on", "id"), _Plain)
