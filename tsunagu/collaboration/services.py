@@ -35,12 +35,12 @@ from tsunagu.collaboration.models import (
     CollaborationCase,
     EvaluationResult,
 )
+from tsunagu.collaboration.plan_seam import seam as plans
 from tsunagu.consultations.models import Referral, ReferralStatus
 from tsunagu.core.models import Organization, Role, User
 from tsunagu.core.transitions import locked, transition
 from tsunagu.core.versioning import bump_version
 from tsunagu.people.models import Household, HouseholdMember, Person
-from tsunagu.support_plans import services as plans
 
 # Who opens a case: the coordinator, or their supervisor (DESIGN §1); other staff of the agency work it.
 OPENING_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})

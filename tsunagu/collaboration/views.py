@@ -26,6 +26,7 @@ from tsunagu.collaboration.forms import (
     TransitionForm,
 )
 from tsunagu.collaboration.models import CaseState, CollaborationCase, EvaluationResult
+from tsunagu.collaboration.plan_seam import seam as plans
 from tsunagu.consultations import selectors as consultations
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors, page_of
@@ -33,8 +34,6 @@ from tsunagu.core.params import IdParam
 from tsunagu.people import selectors as people
 from tsunagu.people.models import Person
 from tsunagu.plans.selectors import organization_list_for_user
-from tsunagu.support_plans import selectors as plan_selectors
-from tsunagu.support_plans import services as plan_services
 
 PAGE_SIZE = 50
 REFERRAL, HOUSEHOLD = IdParam("referral"), IdParam("household")
@@ -126,7 +125,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.transitions_of_case(user=user, case=case, request=request),
         "assessments": selectors.assessments_of_case(user=user, case=case, request=request)[:20],
         "days_in_state": _days_in_state(case), "holder": holder,
-        "plans": plan_selectors.plans_of_case(user=user, case=case, request=request),
+        "plans": plans.plans_of_case(user=user, case=case, request=request),
     }  # fmt: skip
     if holder and case.state != CaseState.CLOSED:
         context["transition_form"] = TransitionForm(
@@ -135,7 +134,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )  # fmt: skip
         context["participant_form"] = ParticipantForm(organizations=organizations.exclude(pk=case.organization_id))
         # A case whose plan was decided is evaluated goal by goal on the plan's page.
-        if case.state == CaseState.EVALUATING and not plan_services.evaluation_missing(case):
+        if case.state == CaseState.EVALUATING and not plans.evaluation_missing(case):
             context["evaluation_form"] = EvaluationForm()
     return render(request, "collaboration/case_detail.html", context)
 

@@ -17,6 +17,10 @@ from tsunagu.meetings.models import Meeting
 from tsunagu.plans.models import DecisionKind, MeetingType
 
 
+def _member_label(membership: Any) -> str:
+    return f"{membership.user}（{membership.organization.name}）"
+
+
 class MeetingForm(forms.Form):
     meeting_type = ModelChoiceField(label=_("会議の種別"), queryset=MeetingType.objects.none())
     held_on = WarekiDateField(label=_("開催日"), allow_future=True)
@@ -45,7 +49,7 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField = self.fields["membership"]  # type: ignore[assignment]
         field.queryset = memberships
-        field.label_from_instance = lambda m: f"{m.user}（{m.organization.name}）"
+        field.label_from_instance = _member_label  # type: ignore[method-assign, assignment]
 
 
 class AgendaItemForm(forms.Form):
@@ -82,7 +86,7 @@ class DecisionForm(forms.Form):
             user_id__in=[m.user_id for m in meeting.members.all()], municipality_id=meeting.municipality_id,
             organization_id__in=[m.organization_id for m in meeting.members.all()],
         ).select_related("user", "organization")  # fmt: skip
-        owner_field.label_from_instance = lambda m: f"{m.user}（{m.organization.name}）"
+        owner_field.label_from_instance = _member_label  # type: ignore[method-assign, assignment]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

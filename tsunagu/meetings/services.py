@@ -21,12 +21,14 @@ from tsunagu.access.policy import casework_memberships, decide, grounds_of
 from tsunagu.access.services import AccessError, grant_create, grants_revoke
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
+from tsunagu.collaboration.models import CollaborationCase
 from tsunagu.core.japanese.display import date_label
 from tsunagu.core.models import Organization, User
 from tsunagu.meetings import law
 from tsunagu.meetings.models import AgendaItem, Decision, FollowUpTask, Meeting, MeetingMember, SecrecyAcknowledgement
 from tsunagu.notifications.models import Event
 from tsunagu.notifications.services import notify
+from tsunagu.people.models import Household, Person
 from tsunagu.plans.models import DecisionKind, MeetingType
 
 # Decisions that assign work to an organisation must name it.
@@ -164,10 +166,10 @@ def acknowledge(*, user: User, meeting: Meeting, request: HttpRequest | None = N
 
 @dataclass
 class AgendaItemInput:
-    person: object  # a Person the caller fetched through the people selectors
+    person: Person  # fetched by the caller through the people selectors
     topic: str
-    household: object | None = None
-    case: object | None = None
+    household: Household | None = None
+    case: CollaborationCase | None = None
 
 
 @transaction.atomic
@@ -182,10 +184,10 @@ def agenda_item_add(
     if not data.topic.strip():
         raise MeetingError({"topic": [_("検討事項を入力してください。")]})
     if meeting.meeting_type.consent_required:
-        missing = law.organizations_lacking_consent(person.pk, law.attending_organization_ids(meeting))  # type: ignore[attr-defined]
+        missing = law.organizations_lacking_consent(person.pk, law.attending_organization_ids(meeting))
         if missing:
             raise MeetingError(law.lacking_consent_message(missing))
-    decision = decide(user, person.pk)  # type: ignore[attr-defined]
+    decision = decide(user, person.pk)
     if not decision.allowed:
         raise MeetingError(_("この方の記録を見る権限がありません。"))
     last = meeting.agenda.order_by("-order").values_list("order", flat=True).first()

@@ -180,7 +180,7 @@ class RoleOutput(serializers.Serializer):
 
 
 def _queryset(field: serializers.Field, queryset: Any) -> None:
-    field.queryset = queryset  # type: ignore[attr-defined]
+    field.queryset = queryset
 
 
 class PlanFieldsInput(serializers.Serializer):

@@ -149,8 +149,8 @@ def flag_roles_outside_consent(*, consent: Consent, user: User | None) -> list[P
         )
     )
     holders = {p.pk: p.organization_id for p in plans}
-    candidates = {a.organization_id for a in actions if a.organization_id != holders[a.plan_id]}
-    reached = organizations_sharing_on(consent.person_id, candidates) if candidates else set()
+    candidates = {a.organization_id for a in actions if a.organization_id and a.organization_id != holders[a.plan_id]}
+    reached = organizations_sharing_on(consent.person_id, candidates) if candidates else set[int]()
     flagged = [a for a in actions if a.organization_id in candidates and a.organization_id not in reached]
     now = timezone.now()
     note = f"本人同意の撤回（{consent.withdrawn_on:%Y-%m-%d}）により同意の範囲外"

@@ -21,10 +21,10 @@ from reportlab.platypus import Spacer
 from tsunagu.collaboration.assessment_forms import FieldDefinition, ShownField, shown
 from tsunagu.core.japanese.wareki import to_wareki
 from tsunagu.printing.furniture import numbered_canvas, pdf_document, printed_line
-from tsunagu.printing.grid import FORM_WIDTH, SECTION, form_table, labelled
+from tsunagu.printing.grid import FORM_WIDTH, SECTION, FormRow, form_table, labelled
 from tsunagu.printing.text import choices, local, markup, para, staff_name
 from tsunagu.support_plans import plan_types
-from tsunagu.support_plans.models import ActorKind, GoalTerm, PlanEvaluation, SupportPlan
+from tsunagu.support_plans.models import ActorKind, GoalTerm, PlanEvaluation, PlanGoal, SupportPlan
 from tsunagu.support_plans.selectors import PlanParts
 
 
@@ -48,12 +48,12 @@ def _header(plan: SupportPlan, kind: plan_types.PlanType) -> list[Any]:
     person = plan.person
     version = f"第{plan.number}版（{plan.get_status_display()}）"
     lead = plan.lead_organization.name if plan.lead_organization else "—"
-    written = [
+    written: list[FormRow] = [
         ("作成日", _date(local(plan.occurred_at).date()), "版", version),
         ("作成機関", plan.organization.name, "作成者", staff_name(plan.staff)),
         ("プランの期間", f"{_date(plan.period_start)} 〜 {_date(plan.period_end)}", "主担当機関", lead),
     ]
-    identity = [
+    identity: list[FormRow] = [
         ("ふりがな", person.full_name_kana if person else "", "生年月日", _date(person.birth_date) if person else "—"),
         ("氏名", para(person.full_name if person else "—", "name")),
     ]
@@ -64,7 +64,7 @@ def _header(plan: SupportPlan, kind: plan_types.PlanType) -> list[Any]:
 def _goal_rows(parts: PlanParts) -> list[Any]:
     rows: list[Any] = []
     for term in GoalTerm:
-        goals = [g for g in parts.goals if g.term == term]
+        goals: list[PlanGoal | None] = [g for g in parts.goals if g.term == term]
         for goal in goals or [None]:
             text = goal.text if goal else "—"
             target = f"（目安 {_date(goal.target_on)}）" if goal and goal.target_on else ""
@@ -83,7 +83,7 @@ def _actions_table(parts: PlanParts) -> Any:
             if action.acknowledged_at:
                 who += "<br/>（役割確認済み）"
         else:
-            who = escape(ActorKind(action.actor).label) + "の役割"
+            who = escape(str(ActorKind(action.actor).label)) + "の役割"
         if action.flagged_at:
             who += "<br/>※同意の範囲外"
         period = f"{_date(action.starts_on)}〜{_date(action.ends_on)}" if action.starts_on or action.ends_on else "—"
@@ -104,7 +104,7 @@ def plan_pdf(plan: SupportPlan, parts: PlanParts, *, printed_at: datetime | None
     story += [gap, labelled([("本人の思い", _text(plan.wishes)), ("家族の思い", _text(plan.family_wishes))],
                             "思い")]  # fmt: skip
     for section, answers in ((s, shown(list(s.fields), plan.answers)) for s in kind.sections):
-        rows = [(f.label, _field(f, a)) for f, a in zip(section.fields, answers, strict=True)]
+        rows: list[Any] = [(f.label, _field(f, a)) for f, a in zip(section.fields, answers, strict=True)]
         story += [gap, labelled(rows or [("—",)], section.title)]
     story += [gap, labelled(_goal_rows(parts), "目標"), gap, _actions_table(parts)]
     monitoring = "、".join(_date(d) for d in parts.monitoring) or "—"

@@ -174,8 +174,12 @@ class _AuditedActions:
         if plans:
             shown = shown_of(self._user, [(kind("support_plan"), p) for p in plans])
             shown_audit(user=self._user, summary="役割分担の一覧を表示", request=self._request, shown=shown)
-        return [ActionRow(a, bool(a.ends_on and a.ends_on < self._today and not a.done
-                                  and a.plan.status == PlanStatus.APPROVED), a.done) for a in actions]  # fmt: skip
+        rows = []
+        for a in actions:
+            done = bool(getattr(a, "done", False))  # annotated by actions_for_organization
+            late = bool(a.ends_on and a.ends_on < self._today and not done and a.plan.status == PlanStatus.APPROVED)
+            rows.append(ActionRow(a, late, done))
+        return rows
 
     def page_slice(self, start: int, size: int) -> list[ActionRow]:
         rows = list(self._rows[start : start + size + 1])

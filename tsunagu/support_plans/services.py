@@ -214,6 +214,7 @@ def plan_update(
     _draft(current)
     kind = plan_types.get(current.plan_type)
     answers, problems = _draft_answers(kind, data.answers)
+    assert current.person is not None  # every plan is for a person (plan_create)
     errors = problems + _plan_input_errors(current.person, current.organization, data)
     if errors:
         raise PlanError(errors)

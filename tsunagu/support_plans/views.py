@@ -160,6 +160,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "support_plans/plan_notice.html", {"plan": plan, "message": message})
     plan_type = plan_types.get(plan.plan_type)
     dates = list(plan.monitoring_dates.values_list("due_on", flat=True))
+    assert plan.person_id is not None
     form = _plan_form(request, user, plan_type, plan.person_id, initial=PlanForm.initial_of(plan, dates))
     if request.method == "POST" and form.is_valid():
         try:

@@ -115,7 +115,7 @@ def test_the_print_is_audited_as_an_export_of_the_sheet_and_the_members_on_it(cl
     members = AuditEntry.objects.filter(
         action=Action.EXPORT, summary__startswith="アセスメントの世帯員ごとの記入を印刷"
     )
-    assert {pid for e in members for pid in e.records["person"]} == set(
+    assert {pid for e in members for pid in (e.records or {})["person"]} == set(
         assessment.members.values_list("person_id", flat=True)
     )
 

@@ -28,6 +28,7 @@ from tsunagu.people.tests.helpers import household_of, register
 from tsunagu.support_plans import follow_up, services
 from tsunagu.support_plans.models import (
     EvaluationDecision,
+    GoalTerm,
     PlanAction,
     PlanGoal,
     PlanStatus,
@@ -127,7 +128,7 @@ def test_the_8050_household_from_plan_to_closure_with_hand_over(client, personas
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED and plan.decision_reference == "第3回重層的支援会議"
     with pytest.raises(services.PlanError, match="変更できません"):
-        services.goal_add(user=coordinator, plan=plan, term="short", text="後から足した目標")
+        services.goal_add(user=coordinator, plan=plan, term=GoalTerm.SHORT, text="後から足した目標")
     case = move(coordinator, case, CaseState.SUPPORTING)
 
     # 地域包括 records progress against its role; the coordinator against the plan.
@@ -169,9 +170,9 @@ def test_the_8050_household_from_plan_to_closure_with_hand_over(client, personas
     assert plan_writes.filter(action=Action.UPDATE, summary__contains="決定").exists()
     assert set(plan_writes.filter(user=coordinator).values_list("basis", flat=True)) == {"own_record"}
     confirmed = plan_writes.get(summary__startswith="役割分担を確認")
-    assert (confirmed.organization.name, confirmed.basis) == ("相談支援センターサポートりんくす", "consent")
+    assert (confirmed.organization_id, confirmed.basis) == (org("相談支援センターサポートりんくす").pk, "consent")
     progress_entry = AuditEntry.objects.get(model="support_plans.planprogress", object_id=str(progress.pk))
-    assert progress_entry.organization.name == "琴浦町地域包括支援センター"
+    assert progress_entry.organization_id == org("琴浦町地域包括支援センター").pk
 
 
 def test_a_role_outside_the_consent_is_refused_naming_the_organisation(personas, case):
@@ -220,7 +221,7 @@ def test_a_replan_makes_a_new_version_and_both_stay_readable(client, personas, c
     assert not second.actions.filter(acknowledged_at__isnull=False).exists()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED  # in force until the new version is decided
-    services.goal_add(user=coordinator, plan=second, term="short", text="新しい短期目標")
+    services.goal_add(user=coordinator, plan=second, term=GoalTerm.SHORT, text="新しい短期目標")
     assert plan.goals.count() == 2 and second.goals.count() == 3
     case = move(coordinator, case, CaseState.DECIDED, decided_on=timezone.localdate(), decision_reference="第5回")
     plan.refresh_from_db()
