@@ -33,6 +33,8 @@ class Event(models.TextChoices):
     MEETING_ITEM_WITHDRAWN = "meeting_item_withdrawn", _("同意の撤回により、会議の議題から外れた事例があります")
     MEETING_TASK = "meeting_task", _("会議で決まったタスクがあります")
     OUTREACH_IDLE = "outreach_idle", _("アウトリーチの対象者への働きかけが途絶えています")
+    INFORMATION_REQUESTED = "information_requested", _("会議から資料・情報の提供を求められています")
+    INFORMATION_ANSWERED = "information_answered", _("資料・情報の提供の求めに回答がありました")
 
 
 class Notice(models.Model):
