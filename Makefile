@@ -45,10 +45,18 @@ serve: install
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL (or DATABASE_URL) points at one.
 PG_URL := $(or $(TEST_DATABASE_URL),$(filter postgres%,$(DATABASE_URL)))
 
-test: install test-sqlite
+# With PostgreSQL the two suites run side by side (one core each; each writes its own log, shown when both end).
+TEST_LOGS := $(or $(TSUNAGU_VAR_DIR),var)/test-logs
+test: install
 ifneq ($(PG_URL),)
-	$(MAKE) --no-print-directory test-postgres
+	@mkdir -p $(TEST_LOGS)
+	@$(MAKE) --no-print-directory test-sqlite > $(TEST_LOGS)/sqlite.log 2>&1 & sqlite=$$!; \
+	  $(MAKE) --no-print-directory test-postgres > $(TEST_LOGS)/postgresql.log 2>&1; pg=$$?; \
+	  wait $$sqlite; sq=$$?; \
+	  cat $(TEST_LOGS)/sqlite.log $(TEST_LOGS)/postgresql.log; \
+	  echo "SQLite: exit $$sq, PostgreSQL: exit $$pg"; test $$sq -eq 0 -a $$pg -eq 0
 else
+	@$(MAKE) --no-print-directory test-sqlite
 	@echo "PostgreSQL: skipped (set TEST_DATABASE_URL=postgres://… to run the suite on PostgreSQL too)"
 endif
 
