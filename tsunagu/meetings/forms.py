@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -10,11 +11,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.collaboration.models import ClosureReason, EvaluationResult
 from tsunagu.core.japanese.forms import WarekiDateField
 from tsunagu.core.models import Membership, Organization
 from tsunagu.core.params import ModelChoiceField
+from tsunagu.meetings.acting import ClosureInput, EvaluationInput
 from tsunagu.meetings.models import Meeting
 from tsunagu.plans.models import DecisionKind, MeetingType
+from tsunagu.support_plans.models import EvaluationDecision
 
 
 def _member_label(membership: Any) -> str:
@@ -73,9 +77,33 @@ class DecisionForm(forms.Form):
     task_title = forms.CharField(label=_("フォローアップのタスク"), max_length=200, required=False)
     task_owner = ModelChoiceField(label=_("タスクの担当者"), queryset=Membership.objects.none(), required=False)
     task_due_on = WarekiDateField(label=_("タスクの期限"), allow_future=True, required=False)
+    # 評価 and 終結 (``acting``): the case's and plan's services check them.
+    evaluation_result = forms.ChoiceField(
+        label=_("総合評価（評価）"), choices=[("", "—"), *EvaluationResult.choices], required=False
+    )
+    evaluation_next = forms.ChoiceField(
+        label=_("今後の方針（評価）"), choices=EvaluationDecision.choices, initial=EvaluationDecision.CONTINUE,
+        required=False,
+    )  # fmt: skip
+    closure_reason = ModelChoiceField(
+        label=_("終結理由（終結）"), queryset=ClosureReason.objects.none(), required=False
+    )
+    lead_organization = ModelChoiceField(
+        label=_("主担当機関（終結）"), queryset=Organization.objects.none(), required=False
+    )
 
-    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any):
+    def __init__(self, *args: Any, meeting: Meeting, goals: Sequence[Any] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        for goal in self.goals:  # a case with a decided plan is evaluated goal by goal
+            self.fields[f"goal_{goal.pk}"] = forms.ChoiceField(
+                label=_("目標の評価: %(goal)s") % {"goal": goal.text[:40]},
+                choices=[("", "—"), *EvaluationResult.choices], required=False,
+            )  # fmt: skip
+        reasons: forms.ModelChoiceField = self.fields["closure_reason"]  # type: ignore[assignment]
+        reasons.queryset = ClosureReason.objects.filter(municipality_id=meeting.municipality_id, is_active=True)
+        lead: forms.ModelChoiceField = self.fields["lead_organization"]  # type: ignore[assignment]
+        lead.queryset = Organization.objects.filter(municipality_id=meeting.municipality_id)
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
             (kind, DecisionKind(kind).label) for kind in meeting.meeting_type.decisions
         ]
@@ -94,3 +122,17 @@ class DecisionForm(forms.Form):
         if any(given) and not all(given):
             raise forms.ValidationError(_("タスクは内容・担当者・期限をそろえて入力してください。"))
         return data
+
+    def evaluation(self) -> EvaluationInput | None:
+        data = self.cleaned_data
+        if not data.get("evaluation_result"):
+            return None
+        goals = {g.pk: (EvaluationResult(data[f"goal_{g.pk}"]), "") for g in self.goals if data.get(f"goal_{g.pk}")}
+        return EvaluationInput(
+            result=EvaluationResult(data["evaluation_result"]), goals=goals,
+            next_step=EvaluationDecision(data.get("evaluation_next") or EvaluationDecision.CONTINUE),
+        )  # fmt: skip
+
+    def closure(self) -> ClosureInput:
+        data = self.cleaned_data
+        return ClosureInput(reason=data.get("closure_reason"), lead_organization=data.get("lead_organization"))

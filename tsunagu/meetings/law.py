@@ -21,6 +21,13 @@ What a meeting may do follows from its type's configuration (``plans.MeetingType
   the organisations lacking consent and nothing is saved. Adding a member re-checks every open item. A
   withdrawal of consent takes the person's items off the agendas of open consent-based meetings and tells
   the chair (``on_consent_withdrawn``). A consent-based meeting gives no grants: the consent already does.
+- **Information requests** (資料・情報の提供の求め, 法106条の6第2項): the chair, or a member attending for the
+  convening organisation, who may open the agenda, asks an organisation of the town for information about
+  an item. A statutory meeting may ask any organisation (the law gives it the power); a consent-based one only
+  an organisation the person's valid consent covers. The asked organisation's staff see the request (the
+  person named, so that they can answer) on the meeting's basis, or on their own stronger one, and answer it;
+  a withdrawn request, and every request once the follow-up closes, answers them 404. An unanswered request
+  keeps the follow-up open, as an open task does.
 - **Reads** of an agenda item are audited with the strongest basis the reader's organisation holds on the
   person (own record, consent, then the meeting's), naming this meeting's grant where the basis is the
   meeting's.
@@ -130,9 +137,58 @@ def acknowledged_organization_ids(meeting: Meeting) -> list[int]:
     return sorted({a.organization_id for a in meeting.acknowledgements.all()})
 
 
+def open_follow_up(meeting: Meeting) -> str | None:
+    """What keeps the follow-up open: an open task, or a request for information not answered yet."""
+    from tsunagu.meetings.models import InformationRequest, RequestStatus
+
+    if meeting.tasks.filter(done_at__isnull=True).exists():
+        return _("未完了のタスクがあるため、フォローアップを終了できません。")
+    if InformationRequest.objects.filter(agenda_item__meeting=meeting, status=RequestStatus.REQUESTED).exists():
+        return _("回答のない資料・情報の提供の求めがあるため、フォローアップを終了できません。")
+    return None
+
+
 def follow_up_closes_by_tasks(meeting: Meeting, *, now: Any) -> bool:
-    """The last open task is done, and the meeting has been held: the follow-up closes with it."""
-    return meeting.held_at <= now and not meeting.tasks.filter(done_at__isnull=True).exists()
+    """The last open task is done (and no request awaits its answer), and the meeting has been held: the
+    follow-up closes with it."""
+    return meeting.held_at <= now and open_follow_up(meeting) is None
+
+
+def may_ask(user: User, meeting: Meeting) -> bool:
+    """Who asks for information: the chair, or a member attending for the convener, who may open the agenda."""
+    if not may_open_agenda(user, meeting):
+        return False
+    return meeting.chair_id == user.pk or any(
+        m.user_id == user.pk and m.organization_id == meeting.convener_id for m in meeting.members.all()
+    )
+
+
+def request_refusal(meeting: Meeting, item: AgendaItem, organization: Organization) -> str | None:
+    """Why this organisation cannot be asked about this item (None: it can)."""
+    if organization.municipality_id != meeting.municipality_id:
+        return _("求める先はこの自治体の機関から選んでください。")
+    if meeting.meeting_type.consent_required and organizations_lacking_consent(item.person_id, [organization.pk]):
+        return _("%(org)sは本人同意の範囲に含まれていないため、この会議から資料・情報を求めることはできません。") % {
+            "org": organization.name
+        }
+    return None
+
+
+def request_source(meeting: Meeting, request_id: int) -> str:
+    return f"{meeting.source} information_request:{request_id}"
+
+
+def asked_grounds(user: User, organization: Organization, item: AgendaItem, request_id: int) -> Grounds | None:
+    """The grounds on which the asked organisation's staff read a request about the item's person: their
+    organisation's own strongest basis on the person, else the meeting's statutory basis naming the request
+    (None for a consent-based meeting without one: they are not let in)."""
+    grants = [g for g in decide(user, item.person_id).grants if g.organization_id == organization.pk]
+    if grants:
+        return grounds_of(grants[0])
+    basis = grant_basis(item.meeting.meeting_type)
+    if basis is None:
+        return None
+    return Grounds(organization=organization, basis=basis, source=request_source(item.meeting, request_id))
 
 
 def read_grounds(user: User, item: AgendaItem) -> Grounds | None:

@@ -140,6 +140,16 @@ class Decision(models.Model):
     )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
+    # What the decision did below (``acting``): the case's transitions, the plan version it decided or
+    # evaluated, the evaluation it wrote. The reference points down from here — collaboration and
+    # support_plans sit below meetings and know the meeting only by the name and date in their own fields.
+    transitions = models.ManyToManyField("collaboration.CaseTransition", blank=True, related_name="+")
+    plan = models.ForeignKey(
+        "support_plans.SupportPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evaluation = models.ForeignKey(
+        "support_plans.PlanEvaluation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("決定")
@@ -173,3 +183,46 @@ class FollowUpTask(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("依頼中")
+    ANSWERED = "answered", _("回答済み")
+    WITHDRAWN = "withdrawn", _("取り下げ")
+
+
+class InformationRequest(models.Model):
+    """資料・情報の提供の求め (法106条の6第2項): the chair asks an organisation for information about an agenda
+    item, and the organisation answers. Read by the meeting's members who may open the item and by the asked
+    organisation's staff (``information.selectors``); everyone else 404."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="information_requests")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("求める先の機関")
+    )
+    requested_on = models.DateField(_("依頼日"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    content = models.TextField(_("求める資料・情報"))
+    due_on = models.DateField(_("回答期限"))
+    status = models.CharField(_("状態"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.REQUESTED)
+    answer = models.TextField(_("回答"), blank=True)
+    answered_on = models.DateField(_("回答日"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("回答した職員"),
+    )  # fmt: skip
+    withdrawn_at = models.DateTimeField(_("取り下げ日時"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("資料・情報の提供の求め")
+        verbose_name_plural = _("資料・情報の提供の求め")
+        ordering = ["agenda_item", "id"]
+        indexes = [
+            models.Index(fields=["organization", "status", "due_on"], name="info_request_by_organization"),
+            models.Index(fields=["agenda_item", "id"], name="info_request_by_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agenda_item_id}: {self.organization_id}"

@@ -11,20 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.access.policy import casework_memberships, decide, grounds_of
-from tsunagu.access.services import AccessError, grant_create, grants_revoke
+from tsunagu.access.services import grant_create, grants_revoke
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.collaboration.models import CollaborationCase
 from tsunagu.core.japanese.display import date_label
 from tsunagu.core.models import Organization, User
-from tsunagu.meetings import law
+from tsunagu.meetings import acting, law
+from tsunagu.meetings.errors import MeetingError
 from tsunagu.meetings.models import AgendaItem, Decision, FollowUpTask, Meeting, MeetingMember, SecrecyAcknowledgement
 from tsunagu.notifications.models import Event
 from tsunagu.notifications.services import notify
@@ -33,10 +33,6 @@ from tsunagu.plans.models import DecisionKind, MeetingType
 
 # Decisions that assign work to an organisation must name it.
 ASSIGNING = {DecisionKind.OUTREACH, DecisionKind.WATCHING}
-
-
-class MeetingError(ValidationError):
-    """A refused meeting operation; ``messages`` are shown as they are."""
 
 
 def _member_organization(user: User, organization_id: int | None = None) -> Organization | None:
@@ -236,6 +232,8 @@ class DecisionInput:
     content: str
     assigned_organization: Organization | None = None
     tasks: list[TaskInput] | None = None
+    evaluation: acting.EvaluationInput | None = None  # 評価
+    closure: acting.ClosureInput | None = None  # 終結
 
 
 def _decision_errors(item: AgendaItem, data: DecisionInput) -> list[str]:
@@ -252,8 +250,11 @@ def _decision_errors(item: AgendaItem, data: DecisionInput) -> list[str]:
         errors.append(_("決定内容を入力してください。"))
     if data.kind in ASSIGNING and data.assigned_organization is None:
         errors.append(_("担当する機関を選んでください。"))
-    if data.kind == DecisionKind.SUPPORT_DECISION and item.case_id is None:
-        errors.append(_("支援決定は多機関協働ケースの検討事項についてだけ記録できます。"))
+    if data.kind in acting.ON_CASE and item.case_id is None:
+        errors.append(
+            _("「%(kind)s」は多機関協働ケースの検討事項についてだけ記録できます。")
+            % {"kind": DecisionKind(data.kind).label}
+        )
     members = {m.user_id for m in item.meeting.members.all()}
     for task in data.tasks or []:
         if task.owner.pk not in members:
@@ -267,48 +268,35 @@ def _decision_errors(item: AgendaItem, data: DecisionInput) -> list[str]:
 def decision_record(
     *, user: User, item: AgendaItem, data: DecisionInput, request: HttpRequest | None = None
 ) -> Decision:
-    """The chair records a decision the meeting type permits, with its follow-up tasks. 支援決定 on a
-    多機関協働 case also decides the case (``collaboration.services.case_decide``) on the meeting's date; its
-    refusal is this refusal, and nothing is saved."""
+    """The chair records a decision the meeting type permits, with its follow-up tasks. A decision on the
+    item's 多機関協働 case (支援決定, 評価, 終結, 中断) acts through the case's and plan's services
+    (``acting``) on the meeting's date; their refusal is this refusal, and nothing is saved."""
     meeting = item.meeting
     _require_chair(user, meeting)
     _require_open(meeting)
     errors = _decision_errors(item, data)
     if errors:
         raise MeetingError(errors)
+    acted = acting.act(
+        user=user, item=item, kind=data.kind, content=data.content.strip(), evaluation=data.evaluation,
+        closure=data.closure, request=request,
+    )  # fmt: skip
     decision = Decision.objects.create(
         municipality_id=meeting.municipality_id, agenda_item=item, kind=data.kind, content=data.content.strip(),
-        assigned_organization=data.assigned_organization, decided_by=user,
+        assigned_organization=data.assigned_organization, decided_by=user, plan=acted.plan,
+        evaluation=acted.evaluation,
     )  # fmt: skip
+    decision.transitions.set(acted.transitions)
     grounds = law.read_grounds(user, item)
     audit_record(
         user=user, action=Action.CREATE, organization=grounds.organization if grounds else meeting.convener,
         obj=decision, person_id=item.person_id, summary=f"会議で決定（{decision.get_kind_display()}）",
+        changes={"transitions": [None, [t.to_state for t in acted.transitions]]} if acted.transitions else None,
         basis=grounds.basis if grounds else "", basis_source=grounds.source if grounds else "", request=request,
     )  # fmt: skip
-    if data.kind == DecisionKind.SUPPORT_DECISION:
-        _decide_case(user, item, request)
     for task in data.tasks or []:
         task_create(user=user, meeting=meeting, decision=decision, data=task)
     return decision
-
-
-def _decide_case(user: User, item: AgendaItem, request: HttpRequest | None) -> None:
-    from tsunagu.collaboration import selectors as collaboration
-    from tsunagu.collaboration.services import CollaborationError, case_decide
-
-    meeting = item.meeting
-    held_on = timezone.localtime(meeting.held_at).date()
-    try:
-        case = collaboration.case_check_for_user(user=user, pk=item.case_id)  # type: ignore[arg-type]
-        case_decide(
-            user=user, case=case, decided_on=held_on,
-            reference=f"{meeting.meeting_type.name}（{date_label(held_on)}）", request=request,
-        )  # fmt: skip
-    except CollaborationError as error:
-        raise MeetingError(error.messages) from error
-    except AccessError as error:
-        raise MeetingError(error.messages) from error
 
 
 def task_create(*, user: User, meeting: Meeting, data: TaskInput, decision: Decision | None = None) -> FollowUpTask:
@@ -350,8 +338,9 @@ def meeting_close(*, user: User, meeting: Meeting, request: HttpRequest | None =
     """The chair closes the meeting's follow-up: refused while a task is open. Every grant it gave ends."""
     _require_chair(user, meeting)
     _require_open(meeting)
-    if meeting.tasks.filter(done_at__isnull=True).exists():
-        raise MeetingError(_("未完了のタスクがあるため、フォローアップを終了できません。"))
+    still_open = law.open_follow_up(meeting)
+    if still_open:
+        raise MeetingError(still_open)
     _follow_up_close(user, meeting, request)
     return meeting
 

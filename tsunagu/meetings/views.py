@@ -15,8 +15,9 @@ from tsunagu.access.policy import casework_organization_ids
 from tsunagu.collaboration import selectors as collaboration
 from tsunagu.core.models import CASEWORK_ROLES, Membership, User
 from tsunagu.core.pages import add_service_errors
-from tsunagu.meetings import selectors, services
+from tsunagu.meetings import acting, selectors, services
 from tsunagu.meetings.forms import AgendaItemForm, DecisionForm, MeetingForm, MemberForm, MinutesForm
+from tsunagu.meetings.information import selectors as information_selectors
 from tsunagu.meetings.models import Meeting
 from tsunagu.people import selectors as people
 
@@ -171,7 +172,9 @@ def _item(request: HttpRequest, user: User, pk: int, status: int = 200, **forms)
         "view": view, "item": view.item, "meeting": meeting, "is_chair": meeting.chair_id == user.pk,
         "decisions": list(selectors.decisions_of_item(item=view.item)),
         "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": view.item.minutes}),
-        "decision_form": forms.get("decision_form") or DecisionForm(meeting=meeting),
+        "decision_form": forms.get("decision_form")
+        or DecisionForm(meeting=meeting, goals=acting.goals_to_evaluate(user=user, item=view.item)),
+        "information_requests": information_selectors.requests_of_item(item=view.item),
     }  # fmt: skip
     return render(request, "meetings/agenda_item.html", context, status=status)
 
@@ -200,7 +203,9 @@ def agenda_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     view = selectors.agenda_item_check_for_user(user=user, pk=pk)
-    form = DecisionForm(request.POST, meeting=view.item.meeting)
+    form = DecisionForm(
+        request.POST, meeting=view.item.meeting, goals=acting.goals_to_evaluate(user=user, item=view.item)
+    )
     if form.is_valid():
         data = form.cleaned_data
         tasks = []
@@ -211,7 +216,8 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.decision_record(
                 user=user, item=view.item, request=request,
                 data=services.DecisionInput(kind=data["kind"], content=data["content"],
-                                            assigned_organization=data["assigned_organization"], tasks=tasks),
+                                            assigned_organization=data["assigned_organization"], tasks=tasks,
+                                            evaluation=form.evaluation(), closure=form.closure()),
             )  # fmt: skip
         except ValidationError as error:
             add_service_errors(form, error)
