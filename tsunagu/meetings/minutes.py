@@ -1,0 +1,101 @@
+"""Who reads a meeting's agenda and minutes for printing (議題一覧・議事録), and the read itself.
+
+The rule, beside ``law`` (whose rules it reuses):
+
+- a **member** reads them while ``law.may_open_agenda`` (acknowledged where the type is statutory, the
+  follow-up open): the same as the agenda's pages;
+- the **coordinator** — a confirmed 多機関協働コーディネーター of the convening organisation, the meeting's
+  事務局 — reads them without being a member or acknowledging (municipal staff, bound to secrecy by their
+  office), also after the follow-up has closed;
+- everyone else, and every other town, gets 404.
+
+Either way an item is printed only when the reader's organisations hold a basis on its person (the
+meeting's grant, a consent, their own record); the others are counted, never named. The print is audited
+as an export, one entry per organisation and basis, naming the meeting and the grant relied on
+(``meeting:5 grant:40`` for a 支援会議).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
+
+from tsunagu.access.disclosure import Shown, shown_audit
+from tsunagu.access.policy import casework_memberships, decisions_for, grounds_of
+from tsunagu.audit.models import Action
+from tsunagu.core.models import Role, User
+from tsunagu.meetings import law
+from tsunagu.meetings.models import AgendaItem, Decision, FollowUpTask, Meeting, MeetingMember
+from tsunagu.meetings.selectors import ItemView
+
+
+def is_coordinator(user: User, meeting: Meeting) -> bool:
+    """A confirmed coordinator of the convening organisation (the meeting's 事務局), in its town."""
+    if meeting.municipality_id != user.municipality_id:
+        return False
+    return any(
+        m.organization_id == meeting.convener_id and m.role == Role.COORDINATOR for m in casework_memberships(user)
+    )
+
+
+def may_read_minutes(user: User, meeting: Meeting) -> bool:
+    return law.may_open_agenda(user, meeting) or is_coordinator(user, meeting)
+
+
+@dataclass(frozen=True)
+class MinutesView:
+    meeting: Meeting
+    items: list[ItemView]
+    hidden_items: int
+    tasks: list[FollowUpTask]
+
+
+_ITEMS = (
+    AgendaItem.objects.filter(removed_at__isnull=True)
+    .select_related("person", "case")
+    .prefetch_related(
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.select_related("assigned_organization").prefetch_related(
+                Prefetch("tasks", queryset=FollowUpTask.objects.select_related("owner").order_by("due_on", "id"))
+            ),
+        )
+    )
+    .order_by("order", "id")
+)
+
+
+def minutes_get_for_user(*, user: User, pk: int, summary: str, request: HttpRequest | None = None) -> MinutesView:
+    """The meeting with the agenda items the reader may print (``may_read_minutes``, 404 otherwise), their
+    decisions and tasks, audited as an export with the grounds of each item."""
+    meeting = (
+        Meeting.objects.filter(pk=pk, municipality_id=user.municipality_id)
+        .select_related("meeting_type", "convener", "chair")
+        .prefetch_related(
+            Prefetch("members", queryset=MeetingMember.objects.select_related("user", "organization").order_by("id")),
+            "acknowledgements",
+        )
+        .first()
+    )
+    if meeting is None or not may_read_minutes(user, meeting):
+        raise Http404
+    items = list(_ITEMS.filter(meeting=meeting))
+    decisions = decisions_for(user, sorted({i.person_id for i in items}))
+    shown: list[ItemView] = []
+    for item in items:
+        decision = decisions.get(item.person_id)
+        if decision is None or not decision.allowed:
+            continue
+        mine = next(
+            (g for g in decision.grants if g.basis == decision.strongest.basis and g.source == meeting.source),
+            decision.strongest,
+        )
+        shown.append(ItemView(item=item, grounds=grounds_of(mine)))
+    shown_audit(
+        user=user, shown=[Shown("agenda_item", v.item.pk, v.item.person_id, v.grounds) for v in shown],
+        summary=summary, action=Action.EXPORT, obj=meeting, request=request,
+    )  # fmt: skip
+    tasks = list(meeting.tasks.select_related("owner", "organization").order_by("due_on", "id"))
+    return MinutesView(meeting=meeting, items=shown, hidden_items=len(items) - len(shown), tasks=tasks)
