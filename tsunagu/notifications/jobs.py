@@ -1,7 +1,7 @@
 """Scheduled jobs that belong to no capability above: emergency grants awaiting review, the audit log's
-seal and verification, expired sessions, old task results and the worker's heartbeat. Each is idempotent:
-running it twice adds nothing (notices are unique per user and key). Capability jobs live in their own
-app's ``jobs`` module (consultations: overdue referrals, next steps due)."""
+seal and verification, expired sessions, old task results, the planner's statistics and the worker's
+heartbeat. Each is idempotent: running it twice adds nothing (notices are unique per user and key).
+Capability jobs live in their own app's ``jobs`` module (consultations: overdue referrals, next steps due)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db.models import F
 
 from tsunagu.access import reviews
+from tsunagu.core.db_stats import statistics_refresh
 from tsunagu.core.models import Municipality
 from tsunagu.notifications.models import Event
 from tsunagu.notifications.schedule import Job, register
@@ -91,6 +92,12 @@ def prune_task_results(now: datetime) -> None:
         call_command("prune_db_task_results", "--min-age-days", "14", "--failed-min-age-days", "90", stdout=StringIO())
 
 
+def db_statistics(now: datetime) -> None:
+    """The planner's statistics kept fresh as records accumulate (``tsunagu.core.db_stats``; a bulk load
+    refreshes its own when it commits)."""
+    statistics_refresh(full=False)
+
+
 def heartbeat(now: datetime) -> None:
     """Nothing to do: running at all is the heartbeat (``tasks.run_job`` records it)."""
 
@@ -101,4 +108,5 @@ register(Job("audit_seal", audit_seal, every=timedelta(hours=1), description="�
 register(Job("audit_verify", audit_verify, daily_at=time(2, 30), description="監査ログの検証（audit_verify）"))
 register(Job("clear_sessions", clear_sessions, daily_at=time(3, 0), description="期限切れセッションの削除"))
 register(Job("prune_task_results", prune_task_results, daily_at=time(3, 15), description="古いタスク結果の削除"))
+register(Job("db_statistics", db_statistics, daily_at=time(3, 45), description="データベースの統計情報の更新"))
 register(Job("heartbeat", heartbeat, every=timedelta(minutes=5), description="ワーカーの稼働確認"))

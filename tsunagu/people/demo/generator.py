@@ -60,6 +60,7 @@ from django.db import connection, transaction
 from tsunagu.access.services import plan_agencies
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
+from tsunagu.core.db_stats import statistics_refresh_on_commit
 from tsunagu.core.demo import DEMO_ACCOUNTS
 from tsunagu.core.models import District, Membership, Municipality, Organization, User
 from tsunagu.people.demo.agencies import REGISTER_ORGANIZATION, Agencies
@@ -258,6 +259,8 @@ def demo_town_create(
         extension_rng = random.Random(seed + zlib.crc32(app_name.encode()))  # noqa: S311 - demo data
         summary = extend(municipality=municipality, rng=extension_rng, as_of=as_of, people=totals.people, user=user)
         out.write(f"  {summary}\n")
+    # The planner's statistics once the town is committed: a fresh town must search as fast as an analysed one.
+    statistics_refresh_on_commit()
     return totals
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
+from tsunagu.core.db_stats import statistics_refresh_on_commit
 from tsunagu.core.models import Municipality, Organization
 from tsunagu.people.residents.matching import plan_import
 from tsunagu.people.residents.reading import read_register
@@ -62,6 +63,8 @@ def import_residents(
             # Counted before writing: what is new is told by the records not yet having a primary key.
             result = plan.result(dry_run=False)
             write_plan(plan, result, municipality, organization, source_name, hashlib.sha256(data).hexdigest())
+            # A register loaded into an empty system changes every table's shape: the planner learns it at commit.
+            statistics_refresh_on_commit()
     except ValidationError as exc:
         # A rule of the people or access services the file's own checks did not catch (a 宛名番号 taken
         # meanwhile): the whole import is refused, as for a bad row.
