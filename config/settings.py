@@ -67,9 +67,10 @@ INSTALLED_APPS = [
     "tsunagu.records",
     "tsunagu.consultations",
     "tsunagu.collaboration",
-    "tsunagu.meetings",
     "tsunagu.support_plans",
     "tsunagu.outreach",
+    # After support_plans and outreach: its demo_town extension discusses their demo cases.
+    "tsunagu.meetings",
     "tsunagu.notifications",
     "tsunagu.home",
 ]
