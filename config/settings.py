@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tsunagu.collaboration",
     "tsunagu.support_plans",
     "tsunagu.outreach",
+    "tsunagu.participation",
     # After support_plans and outreach: its demo_town extension discusses their demo cases.
     "tsunagu.meetings",
     "tsunagu.notifications",

@@ -11,6 +11,7 @@ from tsunagu.core.views import favicon, healthz
 from tsunagu.home import urls as home_urls
 from tsunagu.meetings import api_urls as meetings_api
 from tsunagu.outreach import api_urls as outreach_api
+from tsunagu.participation import api_urls as participation_api
 from tsunagu.people import api_urls as people_api
 from tsunagu.plans import api_urls as plans_api
 from tsunagu.support_plans import api_urls as support_plans_api
@@ -24,6 +25,7 @@ api_v1 = (
         *plans_api.urlpatterns,
         *support_plans_api.urlpatterns,
         *outreach_api.urlpatterns,
+        *participation_api.urlpatterns,
         *meetings_api.urlpatterns,
     ],
     "api",
@@ -49,6 +51,7 @@ urlpatterns = [
     path("consultations/", include("tsunagu.consultations.urls")),
     path("collaboration/", include("tsunagu.collaboration.urls")),
     path("outreach/", include("tsunagu.outreach.urls")),
+    path("participation/", include("tsunagu.participation.urls")),
     path("support-plans/", include("tsunagu.support_plans.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
     path("audit/", include("tsunagu.audit.urls")),

@@ -64,6 +64,9 @@ EDITORS = {state: (OWN | {"caseworker_b"} if state == "consented" else readers &
 NOT_PERSONAL = {
     "plans:organization-detail", "plans:division-detail", "api:program-detail",
     "core:membership-confirm", "core:membership-decline",
+    # 参加支援's registry (resources and their hosts) names no person (tested in tsunagu.participation).
+    "participation:resource-detail", "participation:resource-close", "api:participation-resource-detail",
+    "api:participation-resource-close",
 }  # fmt: skip
 EXCLUDED_NAMESPACES = {"tsunagu-admin"}
 
