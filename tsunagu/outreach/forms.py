@@ -62,6 +62,10 @@ class TargetForm(forms.Form):
     worker = ModelChoiceField(label=_("担当者"), queryset=User.objects.none(), required=False)
     next_action = forms.CharField(label=_("次の行動"), max_length=200, required=False)
     next_action_on = WarekiDateField(label=_("次の行動の予定日"), **DATE)
+    meeting_source = forms.CharField(
+        label=_("支援会議での決定（会議名・日付・決定）"), max_length=200, required=False,
+        help_text=_("支援会議の決定（アウトリーチの割当）から開くときに記録します。"),
+    )  # fmt: skip
 
     def __init__(self, *args: Any, user: User, organization: Organization | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,6 +79,7 @@ class TargetForm(forms.Form):
             worry=data["worry"], worker=data["worker"], information=information, person=person, household=household,
             description=data["description"], address=data["address"], district=data["district"],
             next_action=data["next_action"], next_action_on=data["next_action_on"],
+            meeting_source=data["meeting_source"],
         )  # fmt: skip
 
 

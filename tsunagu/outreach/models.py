@@ -118,6 +118,12 @@ class OutreachTarget(CaseRecord):
     )
     referral = models.ForeignKey("consultations.Referral", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+")  # fmt: skip
+    # To 多機関協働: the case opened from the target (the worker keeps accompanying).
+    collaboration_case = models.ForeignKey("collaboration.CollaborationCase", on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+")  # fmt: skip
+    # Opened from a 支援会議 decision: which meeting and decision, as text (meetings and outreach are
+    # independent apps; the decision's page links here with the person, household and this text).
+    meeting_source = models.CharField(_("支援会議での決定"), max_length=200, blank=True)
 
     class Meta(CaseRecord.Meta):
         verbose_name = _("アウトリーチの対象")
@@ -230,3 +236,47 @@ class OutreachStageChange(CaseRecord):
 
     def __str__(self) -> str:
         return f"{self.target_id}: {self.from_stage} → {self.to_stage}"
+
+
+class CommissionerDistrict(models.Model):
+    """民生委員・児童委員の地区 (the area of a 地区民生委員児童委員協議会): the municipality's own data, entered in
+    the administration pages (or by demo_town), never assumed. Each 地区 belongs to at most one, through its
+    ``DistrictSetting``; the outreach list and map show it where it is configured."""
+
+    municipality = models.ForeignKey("core.Municipality", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("民生委員の地区名"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        verbose_name = _("民生委員の地区")
+        verbose_name_plural = _("民生委員の地区")
+        ordering = ["municipality", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="commissioner_district_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DistrictSetting(models.Model):
+    """Outreach's configuration of one 地区 (``core.District``): its 民生委員 district and its cell on the
+    schematic district map (column and row, from 1; a district without a cell is placed after the others in
+    the table's order). No personal data."""
+
+    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="outreach_setting",
+                                    verbose_name=_("地区"))  # fmt: skip
+    commissioner_district = models.ForeignKey(
+        CommissionerDistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="settings",
+        verbose_name=_("民生委員の地区"),
+    )  # fmt: skip
+    map_column = models.PositiveSmallIntegerField(_("地図の列"), null=True, blank=True)
+    map_row = models.PositiveSmallIntegerField(_("地図の行"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("地区の設定（アウトリーチ）")
+        verbose_name_plural = _("地区の設定（アウトリーチ）")
+        ordering = ["district__order", "district__name"]
+
+    def __str__(self) -> str:
+        return str(self.district)

@@ -75,6 +75,7 @@ def register() -> None:
         Route("outreach:target-identify", "outreach_target", method="POST"),
         Route("outreach:target-attach", "outreach_target", method="POST"),
         Route("outreach:target-connect", "outreach_target", needs="holder"),
+        Route("outreach:target-case-open", "outreach_target", method="POST"),
         ListRoute("outreach:target-list"),
         ListRoute("outreach:information-list"),
         # The API (tsunagu/outreach/api.py): the same doors, so the same rows.

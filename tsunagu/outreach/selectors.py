@@ -60,7 +60,7 @@ def information_check_for_user(*, user: User, pk: int) -> OutreachInformation:
 
 def target_list_for_user(
     *, user: User, worker: User | None = None, district_id: int | None = None, stage: str = "", open_only: bool = True,
-    request: HttpRequest | None = None,
+    commissioner_district_id: int | None = None, request: HttpRequest | None = None,
 ) -> AuditedRecords:  # fmt: skip
     """The worker's list: the targets the user may read, the next action due first (then those with none,
     longest without action first); audited as shown. Each row brings its person, worker and district (one
@@ -70,6 +70,8 @@ def target_list_for_user(
         rows = rows.filter(worker=worker)
     if district_id:
         rows = rows.filter(district_id=district_id)
+    if commissioner_district_id:
+        rows = rows.filter(district__outreach_setting__commissioner_district_id=commissioner_district_id)
     if stage:
         rows = rows.filter(stage=stage)
     elif open_only:

@@ -209,6 +209,8 @@ class TargetInput:
     district: District | None = None
     next_action: str = ""
     next_action_on: date | None = None
+    # Opened from a 支援会議 decision: the meeting and decision, as text (meetings is an independent app).
+    meeting_source: str = ""
 
 
 def _stage_record(user: User, target: OutreachTarget, from_stage: str, to_stage: Stage, note: str,
@@ -262,12 +264,14 @@ def target_open(*, user: User, data: TargetInput, request: HttpRequest | None = 
         occurred_at=now, staff=user, description=description, address=data.address.strip() or
         (first.address if first else ""), district=district, worry=worry, worker=data.worker or user,
         stage=Stage.UNCONTACTED, stage_since=now, next_action=data.next_action.strip(),
-        next_action_on=data.next_action_on, last_action_at=now,
+        next_action_on=data.next_action_on, last_action_at=now, meeting_source=data.meeting_source.strip()[:200],
     )  # fmt: skip
     OutreachInformation.objects.filter(pk__in=[i.pk for i in info]).update(
         target=target, person=person, household=household
     )
     came_from = _("気になる情報%(count)d件から") % {"count": len(info)} if info else _("直接")
+    if target.meeting_source:
+        came_from = _("支援会議の決定から: %(source)s") % {"source": target.meeting_source}
     _stage_record(
         user, target, "", Stage.UNCONTACTED, _("アウトリーチの対象として開始（%(from)s）") % {"from": came_from}, now
     )
@@ -379,7 +383,8 @@ def _facts(current: OutreachTarget, data: StageInput) -> stages.Facts:
     return stages.Facts(
         stage=Stage(current.stage), attempts=current.attempt_count, reached=current.first_contact_at is not None,
         note=data.note, end_reason=str(data.end_reason),
-        connected_to=current.referral_id is not None or current.consultation_id is not None,
+        connected_to=current.referral_id is not None or current.consultation_id is not None
+        or current.collaboration_case_id is not None,
     )  # fmt: skip
 
 

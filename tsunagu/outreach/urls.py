@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/identify/", views.target_identify, name="target-identify"),
     path("<int:pk>/information/", views.target_attach, name="target-attach"),
     path("<int:pk>/connect/", views.target_connect, name="target-connect"),
+    path("<int:pk>/case/", views.target_case_open, name="target-case-open"),
     path("information/", views.information_list, name="information-list"),
     path("information/new/", views.information_create, name="information-create"),
     path("information/<int:pk>/", views.information_detail, name="information-detail"),

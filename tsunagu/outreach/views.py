@@ -22,17 +22,18 @@ from tsunagu.access.services import ConsentInput
 from tsunagu.core.models import District, User
 from tsunagu.core.pages import add_service_errors, page_of
 from tsunagu.core.params import IdParam
-from tsunagu.outreach import selectors, services, stages
+from tsunagu.outreach import collaborate, districts, selectors, services, stages
 from tsunagu.outreach.forms import ConnectForm, ContactForm, InformationForm, PlanForm, StageForm, TargetForm
 from tsunagu.outreach.models import OutreachTarget, Stage
 from tsunagu.people import selectors as people
 
 PAGE_SIZE = 50
-PERSON, HOUSEHOLD, INFORMATION, DISTRICT = (
+PERSON, HOUSEHOLD, INFORMATION, DISTRICT, COMMISSIONER = (
     IdParam("person"),
     IdParam("household"),
     IdParam("information"),
     IdParam("district"),
+    IdParam("commissioner"),
 )
 
 
@@ -59,21 +60,29 @@ def target_list(request: HttpRequest) -> HttpResponse:
     """担当者の一覧: the next action due first, days since the last contact, the stage; by district."""
     user = _user(request)
     everyone = request.GET.get("worker") == "all"
-    district_id = DISTRICT.get(request.GET)
+    district_id, commissioner_id = DISTRICT.get(request.GET), COMMISSIONER.get(request.GET)
     stage = request.GET.get("stage", "")
     if stage and stage not in Stage.values:
         stage = ""
     listed = selectors.target_list_for_user(user=user, worker=None if everyone else user, district_id=district_id,
-                                            stage=stage, request=request)  # fmt: skip
+                                            stage=stage, commissioner_district_id=commissioner_id,
+                                            request=request)  # fmt: skip
     page = page_of(request, listed, PAGE_SIZE)
     today = timezone.localdate()
+    settings = districts.settings_by_district(user.municipality_id)
     rows = [(t, selectors.days_since(t.last_contact_at, today), t.next_action_on is not None and
-             t.next_action_on <= today) for t in page.rows]  # fmt: skip
+             t.next_action_on <= today, districts.commissioner_district_of(settings, t.district_id))
+            for t in page.rows]  # fmt: skip
+    table = selectors.district_table_for_user(user=user)
+    commissioners = {k: districts.commissioner_district_of(settings, k) for k in settings}
     return render(request, "outreach/target_list.html", {
         "rows": rows, "page": page, "everyone": everyone, "stage": stage, "district_id": district_id,
-        "stages": Stage.choices, "open_stages": [(s.value, s.label) for s in stages.OPEN],
+        "commissioner_id": commissioner_id, "stages": Stage.choices,
+        "open_stages": [(s.value, s.label) for s in stages.OPEN],
         "districts": District.objects.filter(municipality_id=user.municipality_id).order_by("order", "name"),
-        "district_table": selectors.district_table_for_user(user=user),
+        "commissioner_districts": districts.commissioner_districts(user.municipality_id),
+        "district_table": [(row, commissioners.get(row.district.pk, "") if row.district else "") for row in table],
+        "district_map": districts.district_map_for_user(user=user, rows=table, settings=settings),
         "outreach_staff": services.outreach_membership_organization(user) is not None,
     })  # fmt: skip
 
@@ -131,7 +140,8 @@ def information_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def target_create(request: HttpRequest) -> HttpResponse:
-    """Open a target from 気になる情報 (``?information=``) or directly (``?person=`` / ``?household=``)."""
+    """Open a target from 気になる情報 (``?information=``), directly (``?person=`` / ``?household=``), or from a
+    支援会議 decision (the same, with ``?meeting=`` naming the meeting and decision)."""
     user = _user(request)
     organization = services.outreach_membership_organization(user)
     if organization is None:
@@ -148,6 +158,9 @@ def target_create(request: HttpRequest) -> HttpResponse:
     first = information[0] if information else None
     initial = {"worry": first.content, "description": first.description, "address": first.address,
                "district": first.district_id, "worker": user.pk} if first else {"worker": user.pk}  # fmt: skip
+    # From a 支援会議 decision (アウトリーチの割当): the decision's page links here with ?person=, ?household=
+    # and ?meeting= (its text); meetings and outreach do not import each other.
+    initial["meeting_source"] = request.GET.get("meeting", "")[:200]
     form = TargetForm(request.POST or None, user=user, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,6 +192,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.stage_changes_of_target(user=user, target=target, request=request),
         "days_since_contact": selectors.days_since(target.last_contact_at),
         "days_to_first_contact": selectors.days_to_first_contact(target),
+        "case": collaborate.case_of_target(user, target),
     }  # fmt: skip
     if holder and target.is_open:
         context.update(
@@ -329,4 +343,19 @@ def target_connect(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "outreach/target_connect.html", {
         "target": target, "consent_form": consent_form, "connect_form": connect_form,
         "refused_all": services.every_contact_refused(target),
+        "case": collaborate.case_of_target(user, target),
     }, status=status)  # fmt: skip
+
+
+@require_POST
+def target_case_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """多機関協働ケースを開く: person, household and worry from the target (collaboration's rules decide)."""
+    user = _user(request)
+    target = selectors.target_check_for_user(user=user, pk=pk)
+    try:
+        case = collaborate.target_case_open(user=user, target=target, request=request)
+    except ValidationError as error:
+        _refused(request, error)
+        return redirect("outreach:target-connect", pk=pk)
+    messages.success(request, gettext("多機関協働ケースを開きました。引き続き寄り添います。"))
+    return redirect("collaboration:case-detail", pk=case.pk)
