@@ -56,6 +56,11 @@ class RecordKind:
     # grounds on which they read.
     extra_readers: Callable[[User], Q] | None = None
     extra_grounds: Callable[[User, Any], Grounds | None] | None = None
+    # A narrower rule a kind may add: every reader must also meet it (a 支援会議's minutes: its acknowledged
+    # members and the coordinator only, whatever grant their organisation holds on the person). Such a
+    # kind's records are not counted in the "records you may not read" hint either: that a person was
+    # discussed in a meeting is itself what the meeting keeps closed.
+    required_readers: Callable[[User], Q] | None = None
     panel_template: str = ""  # a panel on the person's and household's pages ("" for none)
     panel_title: Any = ""
     # A form to add a record of this kind from the person's timeline: an unbound form to render, and

@@ -38,6 +38,8 @@ def _readable(user: User, kind: RecordKind) -> Q:
     condition = case_record_visible(user, organization_field=kind.organization_field, person_field=kind.person_field)
     if kind.extra_readers is not None:
         condition |= kind.extra_readers(user)
+    if kind.required_readers is not None:
+        condition &= kind.required_readers(user)
     return condition
 
 
@@ -296,6 +298,8 @@ def hidden_records_of_person(*, user: User, person_id: int) -> HiddenRecords:
     """
     counts: dict[str, int] = {}
     for kind in registry.kinds():
+        if kind.required_readers is not None:
+            continue
         name = f"{kind.organization_field}__name"
         rows = (
             kind.model._default_manager.filter(municipality_id=user.municipality_id)

@@ -234,6 +234,8 @@ def test_the_whole_line_through_the_api_with_refusals_that_say_why(client, perso
     ]
     page = client.get(reverse("collaboration:case-detail", args=[case.pk])).content.decode()
     assert "琴浦町地域包括支援センターが引き続き寄り添います" in page
+    # The basis reads as staff say it, never as its code.
+    assert "自機関の記録" in page and ": own_record<" not in page
 
 
 def test_every_step_is_on_the_household_timeline_and_in_the_audit_log(client, personas, case, household_8050):

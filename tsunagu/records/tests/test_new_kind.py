@@ -104,3 +104,39 @@ def test_merge_moves_the_records_of_every_registered_kind():
     links = set(_links_to_person())
     for kind in registry.kinds():
         assert (kind.model, kind.person_field) in links, kind.key
+
+
+def test_a_kind_may_narrow_its_readers_and_is_then_not_counted_as_hidden(client, personas):
+    """``required_readers``: the consent reaches caseworker B's agency, but the kind admits only the holder's
+    staff; B neither reads it nor learns from the hint that such a record exists."""
+    from django.db.models import Q
+
+    from tsunagu.records.selectors import hidden_records_of_person
+
+    holder_ids = {personas.caseworker_a.pk}
+    kind = registry.register_kind(RecordKind(
+        key=KEY, label="同意の記録", model=Consent, detail_url="",
+        timeline_template=Template("<td>同意の記録</td><td>{{ record.purpose }}</td><td></td>"),  # type: ignore[arg-type]
+        print_row=lambda c: PrintRow(kind="同意の記録", content=c.purpose),
+        occurred_field="recorded_at", organization_field="taken_by_organization", household_field=None,
+        order=90, required_readers=lambda user: Q() if user.pk in holder_ids else Q(pk__in=[]),
+    ))  # fmt: skip
+    try:
+        a, b = personas.caseworker_a, personas.caseworker_b
+        person = register(a)
+        hidden_before = hidden_records_of_person(user=b, person_id=person.pk).count
+        consent_record(user=a, person=person, data=ConsentInput(
+            purpose="狭い読者の記録", method=ConsentMethod.WRITTEN, given_on=person.created_at.date(),
+            all_plan_agencies=True))  # fmt: skip
+        client.force_login(a)
+        assert "狭い読者の記録" in client.get(reverse("people:person-timeline", args=[person.pk])).content.decode()
+        client.force_login(b)
+        page = client.get(reverse("people:person-timeline", args=[person.pk]))
+        assert page.status_code == 200 and "狭い読者の記録" not in page.content.decode()
+        # The consent itself is hidden from B by the narrowing, and the hint does not count it.
+        assert hidden_records_of_person(user=b, person_id=person.pk).count == hidden_before
+        from tsunagu.records.selectors import visible_records
+
+        assert not visible_records(b, kind).exists() and visible_records(a, kind).exists()
+    finally:
+        registry.unregister_kind(KEY)
