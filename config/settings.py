@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tsunagu.support_plans",
     "tsunagu.outreach",
     "tsunagu.participation",
+    "tsunagu.training",
     # After support_plans and outreach: its demo_town extension discusses their demo cases.
     "tsunagu.meetings",
     "tsunagu.notifications",

@@ -15,6 +15,7 @@ from tsunagu.participation import api_urls as participation_api
 from tsunagu.people import api_urls as people_api
 from tsunagu.plans import api_urls as plans_api
 from tsunagu.support_plans import api_urls as support_plans_api
+from tsunagu.training import api_urls as training_api
 
 # The REST API: each app adds its endpoints in its own api_urls (docs/api.md), all under one namespace.
 api_v1 = (
@@ -27,6 +28,7 @@ api_v1 = (
         *outreach_api.urlpatterns,
         *participation_api.urlpatterns,
         *meetings_api.urlpatterns,
+        *training_api.urlpatterns,
     ],
     "api",
 )
@@ -54,6 +56,7 @@ urlpatterns = [
     path("participation/", include("tsunagu.participation.urls")),
     path("support-plans/", include("tsunagu.support_plans.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
+    path("training/", include("tsunagu.training.urls")),
     path("audit/", include("tsunagu.audit.urls")),
     path("notices/", include("tsunagu.notifications.urls")),
     path("api/v1/", include(api_v1)),

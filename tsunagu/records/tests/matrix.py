@@ -64,6 +64,9 @@ EDITORS = {state: (OWN | {"caseworker_b"} if state == "consented" else readers &
 NOT_PERSONAL = {
     "plans:organization-detail", "plans:division-detail", "api:program-detail",
     "core:membership-confirm", "core:membership-decline",
+    # 研修: staff and organisations, no resident (every user of the town reads; tested in tsunagu.training).
+    "training:session-detail", "training:session-edit", "training:material-add", "training:material-remove",
+    "api:training-session-detail", "api:training-material-add", "api:training-material-detail",
     # 参加支援's registry (resources and their hosts) names no person (tested in tsunagu.participation).
     "participation:resource-detail", "participation:resource-close", "api:participation-resource-detail",
     "api:participation-resource-close",
