@@ -91,6 +91,7 @@ messages: install
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
 	$(PY) manage.py compilemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
 
-# DESIGN §8: kana search against the admin-style search, on the demo town (make run creates it).
+# DESIGN §8's budgets on the database present (make run's demo town, or a scratch one: docs/benchmarks.md):
+# every registered page and API call, the kana search, list throughput under gunicorn. BENCH_ARGS passes options.
 bench: install
-	$(PY) manage.py bench_search
+	$(PY) manage.py bench $(BENCH_ARGS)

@@ -1,0 +1,28 @@
+"""The bare view the throughput is compared with: the inbox's first page of consultations, rendered with the
+same layout and table, without the access core's checks and without audit entries.
+
+Never routed in production: only ``tsunagu.home.benchmark.urls`` mounts it, and only ``config.settings_bench``
+(the gunicorn the bench starts) uses that URLconf.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tsunagu.consultations.models import Consultation
+from tsunagu.core.models import Membership
+from tsunagu.core.pages import page_of
+
+PAGE_SIZE = 50  # the inbox's
+
+
+def bare_consultation_list(request: HttpRequest) -> HttpResponse:
+    organizations = Membership.objects.filter(user_id=request.user.pk or 0).values("organization_id")
+    rows = (
+        Consultation.objects.filter(organization_id__in=organizations)
+        .select_related("organization", "program", "staff", "person", "main_issue")
+        .order_by("-received_at", "-id")
+    )
+    page = page_of(request, rows, PAGE_SIZE)
+    return render(request, "home/bench_bare_list.html", {"consultations": page.rows, "page": page})
