@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tsunagu.outreach",
     "tsunagu.participation",
     "tsunagu.training",
+    "tsunagu.community",
     # After support_plans and outreach: its demo_town extension discusses their demo cases.
     "tsunagu.meetings",
     "tsunagu.notifications",

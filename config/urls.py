@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from tsunagu.accounts import urls as accounts_urls
 from tsunagu.accounts.admin import site as admin_site
 from tsunagu.collaboration import api_urls as collaboration_api
+from tsunagu.community import api_urls as community_api
 from tsunagu.consultations import api_urls as consultations_api
 from tsunagu.core.views import favicon, healthz
 from tsunagu.home import urls as home_urls
@@ -28,6 +29,7 @@ api_v1 = (
         *outreach_api.urlpatterns,
         *participation_api.urlpatterns,
         *meetings_api.urlpatterns,
+        *community_api.urlpatterns,
         *training_api.urlpatterns,
     ],
     "api",
@@ -56,6 +58,7 @@ urlpatterns = [
     path("participation/", include("tsunagu.participation.urls")),
     path("support-plans/", include("tsunagu.support_plans.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
+    path("community/", include("tsunagu.community.urls")),
     path("training/", include("tsunagu.training.urls")),
     path("audit/", include("tsunagu.audit.urls")),
     path("notices/", include("tsunagu.notifications.urls")),

@@ -67,6 +67,11 @@ NOT_PERSONAL = {
     # 研修: staff and organisations, no resident (every user of the town reads; tested in tsunagu.training).
     "training:session-detail", "training:session-edit", "training:material-add", "training:material-remove",
     "api:training-session-detail", "api:training-material-add", "api:training-material-detail",
+    # 地域づくり's places, sessions and programme counts name no person: community staff read them (tested in
+    # tsunagu.community); a known person's participation is a case record with routes of its own.
+    "community:program-detail", "community:place-detail", "community:session-create", "community:session-detail",
+    "community:participation-add", "api:community-place-detail", "api:community-place-sessions",
+    "api:community-session-detail", "api:community-session-participations",
     # 参加支援's registry (resources and their hosts) names no person (tested in tsunagu.participation).
     "participation:resource-detail", "participation:resource-close", "api:participation-resource-detail",
     "api:participation-resource-close",
