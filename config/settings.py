@@ -407,6 +407,8 @@ SPECTACULAR_SETTINGS = {
         "OutreachResultEnum": "tsunagu.outreach.models.Result",
         "OutreachUrgencyEnum": "tsunagu.outreach.models.Urgency",
         "DecisionKindEnum": "tsunagu.plans.models.DecisionKind",
+        "CommunityPlaceKindEnum": "tsunagu.community.models.PlaceKind",
+        "CoordinatorActivityEnum": "tsunagu.community.models.CoordinatorActivity",
     },
 }
 

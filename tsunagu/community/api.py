@@ -55,7 +55,7 @@ def _user(request: Request) -> User:
 # --- Output ----------------------------------------------------------------------------------------
 
 
-class PartnerOutput(serializers.Serializer):
+class CommunityPartnerOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     sector = NamedOutput(allow_null=True, help_text="多分野協働のプラットフォームの分野")
@@ -63,7 +63,7 @@ class PartnerOutput(serializers.Serializer):
     contact = serializers.CharField()
 
 
-class SectorOutput(serializers.Serializer):
+class CommunitySectorOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     partners = serializers.SerializerMethodField()
@@ -72,7 +72,7 @@ class SectorOutput(serializers.Serializer):
         return [{"id": p.pk, "name": p.name} for p in sector.partners.all()]
 
 
-class PlaceOutput(serializers.Serializer):
+class CommunityPlaceOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=PlaceKind.choices)
@@ -89,12 +89,12 @@ class PlaceOutput(serializers.Serializer):
     closed_on = serializers.DateField(allow_null=True)
 
 
-class PlacePage(serializers.Serializer):
+class CommunityPlacePage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
-    results = PlaceOutput(many=True)
+    results = CommunityPlaceOutput(many=True)
 
 
-class SessionOutput(serializers.Serializer):
+class CommunitySessionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     place_id = serializers.IntegerField()
     held_on = serializers.DateField()
@@ -112,12 +112,12 @@ class SessionOutput(serializers.Serializer):
         return [p.pk for p in session.partners.all()]
 
 
-class SessionPage(serializers.Serializer):
+class CommunitySessionPage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
-    results = SessionOutput(many=True)
+    results = CommunitySessionOutput(many=True)
 
 
-class ParticipationOutput(serializers.Serializer):
+class CommunityParticipationOutput(serializers.Serializer):
     id = serializers.IntegerField()
     session_id = serializers.IntegerField()
     person_id = serializers.IntegerField()
@@ -126,14 +126,14 @@ class ParticipationOutput(serializers.Serializer):
     note = serializers.CharField()
 
 
-class ParticipationDetailOutput(ParticipationOutput):
+class CommunityParticipationDetailOutput(CommunityParticipationOutput):
     access = serializers.SerializerMethodField()
 
     def get_access(self, record: Any) -> Any:
         return GroundsOutput(self.context["grounds"]).data
 
 
-class ProgramCountsOutput(serializers.Serializer):
+class CommunityProgramCountsOutput(serializers.Serializer):
     program = NamedOutput()
     code = serializers.CharField(source="program.code")
     places = serializers.IntegerField(help_text="拠点数（期間中に開設）")
@@ -144,11 +144,11 @@ class ProgramCountsOutput(serializers.Serializer):
     volunteers = serializers.IntegerField(help_text="ボランティア（延べ）")
 
 
-class CountsOutput(serializers.Serializer):
+class CommunityCountsOutput(serializers.Serializer):
     fiscal_year = serializers.IntegerField(source="period.fiscal_year")
     start = serializers.DateField(source="period.start")
     end = serializers.DateField(source="period.end")
-    programs = ProgramCountsOutput(many=True)
+    programs = CommunityProgramCountsOutput(many=True)
     places = serializers.IntegerField()
     sessions = serializers.IntegerField()
     participants = serializers.IntegerField()
@@ -157,7 +157,7 @@ class CountsOutput(serializers.Serializer):
     volunteers = serializers.IntegerField()
 
 
-class LogOutput(serializers.Serializer):
+class CommunityLogOutput(serializers.Serializer):
     id = serializers.IntegerField()
     program = NamedOutput()
     coordinator = serializers.CharField()
@@ -172,9 +172,9 @@ class LogOutput(serializers.Serializer):
         return [p.pk for p in entry.partners.all()]
 
 
-class LogPage(serializers.Serializer):
+class CommunityLogPage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
-    results = LogOutput(many=True)
+    results = CommunityLogOutput(many=True)
 
 
 # --- Input -----------------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def _count(help_text: str, **kwargs: Any) -> serializers.IntegerField:
                                     **kwargs)  # fmt: skip
 
 
-class PlaceInput(serializers.Serializer):
+class CommunityPlaceInput(serializers.Serializer):
     program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.none(), help_text="地域づくり事業")
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=PlaceKind.choices)
@@ -211,7 +211,7 @@ class PlaceInput(serializers.Serializer):
             self.fields["district"].queryset = District.objects.filter(municipality_id=municipality_id)
 
 
-class SessionInput(serializers.Serializer):
+class CommunitySessionInput(serializers.Serializer):
     held_on = serializers.DateField()
     title = serializers.CharField(max_length=200)
     note = serializers.CharField(default="", allow_blank=True)
@@ -229,12 +229,12 @@ class SessionInput(serializers.Serializer):
             self.fields["partners"].child_relation.queryset = Partner.objects.filter(municipality_id=municipality_id)
 
 
-class ParticipationInput(serializers.Serializer):
+class CommunityParticipationInput(serializers.Serializer):
     person = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="本人（閲覧できる方）")
     note = serializers.CharField(max_length=200, default="", allow_blank=True)
 
 
-class PartnerInput(serializers.Serializer):
+class CommunityPartnerInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     sector = serializers.PrimaryKeyRelatedField(queryset=PlatformSector.objects.none(), required=False,
                                                 allow_null=True, default=None)  # fmt: skip
@@ -249,7 +249,7 @@ class PartnerInput(serializers.Serializer):
             self.fields["organization"].queryset = Organization.objects.filter(municipality_id=municipality_id)
 
 
-class LogInput(serializers.Serializer):
+class CommunityLogInput(serializers.Serializer):
     worked_on = serializers.DateField()
     activity = serializers.ChoiceField(choices=CoordinatorActivity.choices)
     content = serializers.CharField()
@@ -269,81 +269,81 @@ PLACE_ORDER, SESSION_ORDER, LOG_ORDER = ("name", "id"), ("-held_on", "-id"), ("-
 
 class PlaceListApi(ApiView):
     @extend_schema(summary="拠点・居場所（開設中）", operation_id="community_place_list", parameters=CURSOR_PARAMETERS,
-                   responses=PlacePage)  # fmt: skip
+                   responses=CommunityPlacePage)  # fmt: skip
     def get(self, request: Request) -> Response:
         user = _user(request)
         page = keyset_page(request, selectors.place_list_for_user(user=user), PLACE_ORDER, _Plain)
-        return Response(paginated(request, page, PlaceOutput(page.rows, many=True).data))
+        return Response(paginated(request, page, CommunityPlaceOutput(page.rows, many=True).data))
 
     @extend_schema(summary="拠点・居場所を登録（事業の実施機関・所管課の職員）", operation_id="community_place_create",
-                   request=PlaceInput, responses={201: PlaceOutput})  # fmt: skip
+                   request=CommunityPlaceInput, responses={201: CommunityPlaceOutput})  # fmt: skip
     def post(self, request: Request) -> Response:
         user = _user(request)
-        d = _valid(PlaceInput(data=request.data, municipality_id=user.municipality_id)).validated_data
+        d = _valid(CommunityPlaceInput(data=request.data, municipality_id=user.municipality_id)).validated_data
         place = services.place_create(user=user, request=request._request, data=services.PlaceInput(
             program=d["program"], name=d["name"], kind=PlaceKind(d["kind"]), opened_on=d["opened_on"],
             host_organization=d["host_organization"], host_name=d["host_name"], coordinator=d["coordinator"],
             district=d["district"], address=d["address"], schedule=d["schedule"], description=d["description"],
         ))  # fmt: skip
-        return Response(PlaceOutput(place).data, status=201)
+        return Response(CommunityPlaceOutput(place).data, status=201)
 
 
 class PlaceDetailApi(ApiView):
-    @extend_schema(summary="拠点・居場所", operation_id="community_place_retrieve", responses=PlaceOutput)
+    @extend_schema(summary="拠点・居場所", operation_id="community_place_retrieve", responses=CommunityPlaceOutput)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(PlaceOutput(selectors.place_get_for_user(user=_user(request), pk=pk)).data)
+        return Response(CommunityPlaceOutput(selectors.place_get_for_user(user=_user(request), pk=pk)).data)
 
 
 class PlaceSessionsApi(ApiView):
     @extend_schema(summary="拠点の活動の記録（新しい順）", operation_id="community_session_list",
-                   parameters=CURSOR_PARAMETERS, responses=SessionPage)  # fmt: skip
+                   parameters=CURSOR_PARAMETERS, responses=CommunitySessionPage)  # fmt: skip
     def get(self, request: Request, pk: int) -> Response:
         user = _user(request)
         place = selectors.place_get_for_user(user=user, pk=pk)
         rows = selectors.session_list_for_place(user=user, place=place)
         page = keyset_page(request, rows, SESSION_ORDER, _Plain)
-        return Response(paginated(request, page, SessionOutput(page.rows, many=True).data))
+        return Response(paginated(request, page, CommunitySessionOutput(page.rows, many=True).data))
 
     @extend_schema(summary="活動を記録（人数だけ。年齢区分は分かる場合）", operation_id="community_session_create",
-                   request=SessionInput, responses={201: SessionOutput})  # fmt: skip
+                   request=CommunitySessionInput, responses={201: CommunitySessionOutput})  # fmt: skip
     def post(self, request: Request, pk: int) -> Response:
         user = _user(request)
         place = selectors.place_get_for_user(user=user, pk=pk)
-        d = _valid(SessionInput(data=request.data, municipality_id=user.municipality_id)).validated_data
+        d = _valid(CommunitySessionInput(data=request.data, municipality_id=user.municipality_id)).validated_data
         session = services.session_record(user=user, place=place, request=request._request, data=services.SessionInput(
             held_on=d["held_on"], title=d["title"], note=d["note"], participants=d["participants"],
             volunteers=d["volunteers"], ages=dict(d["ages"]), partners=list(d["partners"]),
         ))  # fmt: skip
-        return Response(SessionOutput(session).data, status=201)
+        return Response(CommunitySessionOutput(session).data, status=201)
 
 
 class SessionDetailApi(ApiView):
-    @extend_schema(summary="活動の記録", operation_id="community_session_retrieve", responses=SessionOutput)
+    @extend_schema(summary="活動の記録", operation_id="community_session_retrieve", responses=CommunitySessionOutput)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(SessionOutput(selectors.session_get_for_user(user=_user(request), pk=pk)).data)
+        return Response(CommunitySessionOutput(selectors.session_get_for_user(user=_user(request), pk=pk)).data)
 
 
 class SessionParticipationsApi(ApiView):
     @extend_schema(
         summary="名前の分かる参加者を記録（閲覧できる本人だけ）", operation_id="community_participation_create",
-        request=ParticipationInput, responses={201: ParticipationOutput},
+        request=CommunityParticipationInput, responses={201: CommunityParticipationOutput},
     )  # fmt: skip
     def post(self, request: Request, pk: int) -> Response:
         user = _user(request)
         session = selectors.session_get_for_user(user=user, pk=pk)
-        d = _valid(ParticipationInput(data=request.data)).validated_data
+        d = _valid(CommunityParticipationInput(data=request.data)).validated_data
         person = people.person_check_for_user(user=user, pk=d["person"]).person
         record = services.participation_link(user=user, session=session, person=person, note=d["note"],
                                              request=request._request)  # fmt: skip
-        return Response(ParticipationOutput(record).data, status=201)
+        return Response(CommunityParticipationOutput(record).data, status=201)
 
 
 class ParticipationDetailApi(ApiView):
     @extend_schema(summary="活動への参加（本人の記録）", operation_id="community_participation_retrieve",
-                   responses=ParticipationDetailOutput)  # fmt: skip
+                   responses=CommunityParticipationDetailOutput)  # fmt: skip
     def get(self, request: Request, pk: int) -> Response:
         view = selectors.participation_get_for_user(user=request.user, pk=pk, request=request._request)
-        return Response(ParticipationDetailOutput(view.record, context={"grounds": view.grounds}).data)
+        return Response(CommunityParticipationDetailOutput(view.record, context={"grounds": view.grounds}).data)
 
 
 class CountsApi(ApiView):
@@ -351,7 +351,7 @@ class CountsApi(ApiView):
         summary="地域づくり事業の評価指標（拠点数・参加者数・参加機関数）", operation_id="community_counts",
         parameters=[OpenApiParameter("fiscal_year", int, description="年度（西暦、4月〜3月。省略: 今年度）"),
                     OpenApiParameter("month", int, description="その年度の月（1〜12。省略: 年度全体）")],
-        responses=CountsOutput,
+        responses=CommunityCountsOutput,
     )  # fmt: skip
     def get(self, request: Request) -> Response:
         user = _user(request)
@@ -365,48 +365,52 @@ class CountsApi(ApiView):
             period = counts.period_of(params["fiscal_year"] or fiscal_year(timezone.localdate()), month=params["month"])
         except counts.CountError as error:
             raise serializers.ValidationError(error.message_dict) from error
-        return Response(CountsOutput(counts.community_counts(municipality_id=user.municipality_id, period=period)).data)
+        return Response(
+            CommunityCountsOutput(counts.community_counts(municipality_id=user.municipality_id, period=period)).data
+        )
 
 
 class PlatformApi(ApiView):
     @extend_schema(summary="多分野協働のプラットフォーム（分野と参加機関）", operation_id="community_platform",
-                   responses=SectorOutput(many=True))  # fmt: skip
+                   responses=CommunitySectorOutput(many=True))  # fmt: skip
     def get(self, request: Request) -> Response:
         user = _user(request)
         services.platform_sectors_ensure(municipality=user.municipality)
-        return Response(SectorOutput(selectors.sector_list_for_user(user=user), many=True).data)
+        return Response(CommunitySectorOutput(selectors.sector_list_for_user(user=user), many=True).data)
 
 
 class PartnerListApi(ApiView):
-    @extend_schema(summary="参加機関", operation_id="community_partner_list", responses=PartnerOutput(many=True))
+    @extend_schema(
+        summary="参加機関", operation_id="community_partner_list", responses=CommunityPartnerOutput(many=True)
+    )
     def get(self, request: Request) -> Response:
         rows = selectors.partner_list_for_user(user=_user(request)).order_by("name")[:1000]
-        return Response(PartnerOutput(rows, many=True).data)
+        return Response(CommunityPartnerOutput(rows, many=True).data)
 
-    @extend_schema(summary="参加機関を登録", operation_id="community_partner_create", request=PartnerInput,
-                   responses={201: PartnerOutput})  # fmt: skip
+    @extend_schema(summary="参加機関を登録", operation_id="community_partner_create", request=CommunityPartnerInput,
+                   responses={201: CommunityPartnerOutput})  # fmt: skip
     def post(self, request: Request) -> Response:
         user = _user(request)
-        d = _valid(PartnerInput(data=request.data, municipality_id=user.municipality_id)).validated_data
+        d = _valid(CommunityPartnerInput(data=request.data, municipality_id=user.municipality_id)).validated_data
         partner = services.partner_create(user=user, request=request._request, data=services.PartnerInput(
             name=d["name"], sector=d["sector"], organization=d["organization"], contact=d["contact"]))  # fmt: skip
-        return Response(PartnerOutput(partner).data, status=201)
+        return Response(CommunityPartnerOutput(partner).data, status=201)
 
 
 class LogListApi(ApiView):
     @extend_schema(summary="生活支援コーディネーターの活動記録（新しい順）", operation_id="community_log_list",
-                   parameters=CURSOR_PARAMETERS, responses=LogPage)  # fmt: skip
+                   parameters=CURSOR_PARAMETERS, responses=CommunityLogPage)  # fmt: skip
     def get(self, request: Request) -> Response:
         page = keyset_page(request, selectors.log_list_for_user(user=_user(request)), LOG_ORDER, _Plain)
-        return Response(paginated(request, page, LogOutput(page.rows, many=True).data))
+        return Response(paginated(request, page, CommunityLogOutput(page.rows, many=True).data))
 
     @extend_schema(summary="生活支援コーディネーターの活動を記録", operation_id="community_log_create",
-                   request=LogInput, responses={201: LogOutput})  # fmt: skip
+                   request=CommunityLogInput, responses={201: CommunityLogOutput})  # fmt: skip
     def post(self, request: Request) -> Response:
         user = _user(request)
-        d = _valid(LogInput(data=request.data, municipality_id=user.municipality_id)).validated_data
+        d = _valid(CommunityLogInput(data=request.data, municipality_id=user.municipality_id)).validated_data
         place = selectors.place_get_for_user(user=user, pk=d["place"]) if d["place"] else None
         entry = services.log_record(user=user, request=request._request, data=services.LogInput(
             worked_on=d["worked_on"], activity=CoordinatorActivity(d["activity"]), content=d["content"], place=place,
             partners=list(d["partners"])))  # fmt: skip
-        return Response(LogOutput(entry).data, status=201)
+        return Response(CommunityLogOutput(entry).data, status=201)
