@@ -43,7 +43,7 @@ class _Plain:
 # --- Output ----------------------------------------------------------------------------------------
 
 
-class SessionOutput(serializers.Serializer):
+class TrainingSessionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     held_on = serializers.DateField()
     theme = serializers.CharField()
@@ -52,18 +52,18 @@ class SessionOutput(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class SessionListOutput(SessionOutput):
+class TrainingSessionListOutput(TrainingSessionOutput):
     organizations = serializers.IntegerField(source="organization_count")
     staff_attendees = serializers.IntegerField(source="staff_count")
     other_attendees = serializers.IntegerField(source="other_count")
 
 
-class SessionPage(serializers.Serializer):
+class TrainingSessionPage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
-    results = SessionListOutput(many=True)
+    results = TrainingSessionListOutput(many=True)
 
 
-class AttendeeOutput(serializers.Serializer):
+class TrainingAttendeeOutput(serializers.Serializer):
     id = serializers.IntegerField(source="user_id")
     name = serializers.SerializerMethodField()
 
@@ -71,32 +71,32 @@ class AttendeeOutput(serializers.Serializer):
         return obj.user.display_name or obj.user.get_username()
 
 
-class ParticipationOutput(serializers.Serializer):
+class TrainingParticipationOutput(serializers.Serializer):
     organization = NamedOutput()
     other_attendees = serializers.IntegerField()
-    staff = AttendeeOutput(many=True, source="attendees.all")
+    staff = TrainingAttendeeOutput(many=True, source="attendees.all")
 
 
-class MaterialOutput(serializers.Serializer):
+class TrainingMaterialOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     url = serializers.CharField()
     description = serializers.CharField()
 
 
-class SessionDetailOutput(SessionOutput):
+class TrainingSessionDetailOutput(TrainingSessionOutput):
     description = serializers.CharField()
-    participations = ParticipationOutput(many=True, source="participations.all")
-    materials = MaterialOutput(many=True, source="materials.all")
+    participations = TrainingParticipationOutput(many=True, source="participations.all")
+    materials = TrainingMaterialOutput(many=True, source="materials.all")
 
 
-class OrganizationCountOutput(serializers.Serializer):
+class TrainingOrganizationCountOutput(serializers.Serializer):
     organization = NamedOutput()
     sessions = serializers.IntegerField()
     attendees = serializers.IntegerField()
 
 
-class CountsOutput(serializers.Serializer):
+class TrainingCountsOutput(serializers.Serializer):
     fiscal_year = serializers.IntegerField()
     start = serializers.DateField()
     end = serializers.DateField()
@@ -105,13 +105,13 @@ class CountsOutput(serializers.Serializer):
     staff_attendees = serializers.IntegerField()
     other_attendees = serializers.IntegerField()
     organizations = serializers.IntegerField(help_text="参加機関数")
-    by_organization = OrganizationCountOutput(many=True)
+    by_organization = TrainingOrganizationCountOutput(many=True)
 
 
 # --- Input -----------------------------------------------------------------------------------------
 
 
-class ParticipationInput(serializers.Serializer):
+class TrainingParticipationInput(serializers.Serializer):
     organization = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     # Not bounded below here: a negative count reaches the service, which names the organisation.
     other_attendees = serializers.IntegerField(default=0, min_value=-(2**31), max_value=2**31 - 1)
@@ -119,21 +119,21 @@ class ParticipationInput(serializers.Serializer):
                                   help_text="参加した職員の利用者ID")  # fmt: skip
 
 
-class SessionInput(serializers.Serializer):
+class TrainingSessionInput(serializers.Serializer):
     held_on = serializers.DateField()
     theme = serializers.CharField(max_length=200)
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    participations = ParticipationInput(many=True, required=False, default=list)
+    participations = TrainingParticipationInput(many=True, required=False, default=list)
 
 
-class MaterialInput(serializers.Serializer):
+class TrainingMaterialInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CountsQuery(serializers.Serializer):
+class TrainingCountsQuery(serializers.Serializer):
     fiscal_year = serializers.IntegerField(required=False, min_value=1900, max_value=9998)
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
@@ -167,7 +167,7 @@ def _session_input(user: User, data: dict[str, Any]) -> services.SessionInput:
 
 def _detail(user: User, pk: int) -> Response:
     session = selectors.session_get_for_user(user=user, pk=pk)
-    return with_etag(Response(SessionDetailOutput(session).data), session.version)
+    return with_etag(Response(TrainingSessionDetailOutput(session).data), session.version)
 
 
 # --- Views -----------------------------------------------------------------------------------------
@@ -175,19 +175,19 @@ def _detail(user: User, pk: int) -> Response:
 
 class SessionListApi(ApiView):
     @extend_schema(summary="研修（年度ごと、新しい順）", operation_id="training_session_list",
-                   parameters=[FISCAL_YEAR, *CURSOR_PARAMETERS], responses=SessionPage)  # fmt: skip
+                   parameters=[FISCAL_YEAR, *CURSOR_PARAMETERS], responses=TrainingSessionPage)  # fmt: skip
     def get(self, request: Request) -> Response:
         user: User = request.user
-        query = _valid(CountsQuery(data=request.query_params)).validated_data
+        query = _valid(TrainingCountsQuery(data=request.query_params)).validated_data
         rows = selectors.session_list_for_user(user=user, fiscal_year=query.get("fiscal_year"))
         page = keyset_page(request, rows, ("-held_on", "-id"), _Plain)
-        return Response(paginated(request, page, SessionListOutput(page.rows, many=True).data))
+        return Response(paginated(request, page, TrainingSessionListOutput(page.rows, many=True).data))
 
     @extend_schema(summary="研修を登録（多機関協働事業の所管課の職員）", operation_id="training_session_create",
-                   request=SessionInput, responses={201: SessionDetailOutput})  # fmt: skip
+                   request=TrainingSessionInput, responses={201: TrainingSessionDetailOutput})  # fmt: skip
     def post(self, request: Request) -> Response:
         user: User = request.user
-        data = _valid(SessionInput(data=request.data)).validated_data
+        data = _valid(TrainingSessionInput(data=request.data)).validated_data
         session = services.session_create(user=user, data=_session_input(user, data), request=request._request)
         response = _detail(user, session.pk)
         response.status_code = 201
@@ -196,18 +196,18 @@ class SessionListApi(ApiView):
 
 class SessionDetailApi(ApiView):
     @extend_schema(summary="研修（参加機関・参加職員・資料）", operation_id="training_session_detail",
-                   responses=SessionDetailOutput)  # fmt: skip
+                   responses=TrainingSessionDetailOutput)  # fmt: skip
     def get(self, request: Request, pk: int) -> Response:
         return _detail(request.user, pk)
 
     @extend_schema(summary="研修を変更（参加者は置き換え、If-Match 必須）", operation_id="training_session_update",
-                   request=SessionInput, responses=SessionDetailOutput,
+                   request=TrainingSessionInput, responses=TrainingSessionDetailOutput,
                    parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)])  # fmt: skip
     def put(self, request: Request, pk: int) -> Response:
         user: User = request.user
         session = selectors.session_get_for_user(user=user, pk=pk)
         version = if_match_version(request)
-        data = _valid(SessionInput(data=request.data)).validated_data
+        data = _valid(TrainingSessionInput(data=request.data)).validated_data
         services.session_update(
             user=user, session=session, data=_session_input(user, data), expected_version=version,
             request=request._request,
@@ -217,15 +217,15 @@ class SessionDetailApi(ApiView):
 
 class SessionMaterialsApi(ApiView):
     @extend_schema(summary="研修資料を追加（リンク・説明）", operation_id="training_material_add",
-                   request=MaterialInput, responses={201: MaterialOutput})  # fmt: skip
+                   request=TrainingMaterialInput, responses={201: TrainingMaterialOutput})  # fmt: skip
     def post(self, request: Request, pk: int) -> Response:
         user: User = request.user
         session = selectors.session_check_for_user(user=user, pk=pk)
-        data = _valid(MaterialInput(data=request.data)).validated_data
+        data = _valid(TrainingMaterialInput(data=request.data)).validated_data
         material = services.material_add(
             user=user, session=session, data=services.MaterialInput(**data), request=request._request
         )
-        return Response(MaterialOutput(material).data, status=201)
+        return Response(TrainingMaterialOutput(material).data, status=201)
 
 
 class MaterialDetailApi(ApiView):
@@ -239,14 +239,14 @@ class MaterialDetailApi(ApiView):
 
 class CountsApi(ApiView):
     @extend_schema(summary="研修の開催回数・参加者数・参加機関数（年度、または年度内の期間）",
-                   operation_id="training_counts", responses=CountsOutput,
+                   operation_id="training_counts", responses=TrainingCountsOutput,
                    parameters=[FISCAL_YEAR, OpenApiParameter("start", str, description="期間の開始日（年度内）"),
                                OpenApiParameter("end", str, description="期間の終了日（年度内）")])  # fmt: skip
     def get(self, request: Request) -> Response:
         user: User = request.user
-        query = _valid(CountsQuery(data=request.query_params)).validated_data
+        query = _valid(TrainingCountsQuery(data=request.query_params)).validated_data
         year = query.get("fiscal_year") or fiscal_year(query.get("start") or timezone.localdate())
         counts = selectors.training_counts(
             municipality_id=user.municipality_id, fiscal_year=year, start=query.get("start"), end=query.get("end")
         )
-        return Response(CountsOutput(counts).data)
+        return Response(TrainingCountsOutput(counts).data)
