@@ -10,19 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tsunagu.api.pagination import keyset_page, paginated
 from tsunagu.api.views import ApiView
+from tsunagu.collaboration.models import ClosureReason, EvaluationResult
 from tsunagu.core.models import Organization, User
-from tsunagu.meetings import selectors, services
+from tsunagu.meetings import acting, selectors, services
 from tsunagu.people import selectors as people
 from tsunagu.people.api import GroundsOutput, PersonSummaryOutput, casework_user
 from tsunagu.plans.api import NamedOutput
 from tsunagu.plans.models import DecisionKind, MeetingBasis
+from tsunagu.support_plans.models import EvaluationDecision
 
 CURSOR_PARAMETERS = [
     OpenApiParameter("cursor", str, description="前のページの next が示すカーソル"),
@@ -105,6 +107,13 @@ class DecisionOutput(serializers.Serializer):
     assigned_organization = NamedOutput(allow_null=True)
     decided_at = serializers.DateTimeField()
     tasks = MeetingTaskOutput(many=True, source="tasks.all")
+    plan_id = serializers.IntegerField(allow_null=True, help_text="支援決定・評価をした支援プランの版")
+    evaluation_id = serializers.IntegerField(allow_null=True, help_text="評価が記録したプランの評価")
+    transition_ids = serializers.SerializerMethodField(help_text="決定による多機関協働ケースの状態変更")
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_transition_ids(self, decision: Any) -> list[int]:
+        return [t.pk for t in decision.transitions.all()]
 
 
 class AgendaItemOutput(serializers.Serializer):
@@ -150,11 +159,52 @@ class MeetingTaskInput(serializers.Serializer):
     due_on = serializers.DateField()
 
 
+class GoalEvaluationInput(serializers.Serializer):
+    goal = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    result = serializers.ChoiceField(choices=EvaluationResult.choices)
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class MeetingEvaluationInput(serializers.Serializer):
+    result = serializers.ChoiceField(choices=EvaluationResult.choices)
+    goals = GoalEvaluationInput(many=True, required=False, help_text="決定済みプランのあるケースでは目標ごとに")
+    decision = serializers.ChoiceField(
+        choices=EvaluationDecision.choices, default=EvaluationDecision.CONTINUE, help_text="今後の方針"
+    )
+
+
 class DecisionInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DecisionKind.choices)
     content = serializers.CharField()
     assigned_organization = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     tasks = MeetingTaskInput(many=True, required=False)
+    evaluation = MeetingEvaluationInput(required=False, help_text="評価のとき")
+    closure_reason = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="終結のとき")
+    lead_organization = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="終結理由が主担当機関を求めるとき"
+    )
+
+
+def _acting_inputs(data: dict[str, Any], municipality_id: int) -> tuple[Any, Any]:
+    """The 評価 and 終結 parts of a decision, with the reason and organisation looked up in the town."""
+    evaluation = None
+    if data.get("evaluation"):
+        given = data["evaluation"]
+        evaluation = acting.EvaluationInput(
+            result=EvaluationResult(given["result"]), next_step=EvaluationDecision(given["decision"]),
+            goals={g["goal"]: (EvaluationResult(g["result"]), g["note"]) for g in given.get("goals", [])},
+        )  # fmt: skip
+    reason = lead = None
+    if data.get("closure_reason"):
+        reason = ClosureReason.objects.filter(pk=data["closure_reason"], municipality_id=municipality_id,
+                                              is_active=True).first()  # fmt: skip
+        if reason is None:
+            raise _refused("closure_reason", "終結理由を一覧から選んでください。")
+    if data.get("lead_organization"):
+        lead = Organization.objects.filter(pk=data["lead_organization"], municipality_id=municipality_id).first()
+        if lead is None:
+            raise _refused("lead_organization", "機関が見つかりません。")
+    return evaluation, acting.ClosureInput(reason=reason, lead_organization=lead)
 
 
 def _valid(serializer: Any) -> Any:
@@ -279,10 +329,11 @@ class AgendaItemDecisionsApi(ApiView):
             if task["owner"] not in members:
                 raise _refused("tasks", "タスクの担当者は会議の構成員から選んでください。")
             tasks.append(services.TaskInput(title=task["title"], owner=members[task["owner"]], due_on=task["due_on"]))
+        evaluation, closure = _acting_inputs(data, item.municipality_id)
         decision = services.decision_record(
             user=user, item=item, request=request._request,
             data=services.DecisionInput(kind=data["kind"], content=data["content"], assigned_organization=organization,
-                                        tasks=tasks),
+                                        tasks=tasks, evaluation=evaluation, closure=closure),
         )  # fmt: skip
         return Response(DecisionOutput(decision).data, status=201)
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tsunagu.meetings import api
+from tsunagu.meetings.information import api as information
 
 urlpatterns = [
     path("meetings/types/", api.MeetingTypeListApi.as_view(), name="meeting-type-list"),
@@ -14,4 +15,5 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/", api.MeetingAgendaApi.as_view(), name="meeting-agenda"),
     path("meetings/items/<int:pk>/", api.AgendaItemDetailApi.as_view(), name="agenda-item-detail"),
     path("meetings/items/<int:pk>/decisions/", api.AgendaItemDecisionsApi.as_view(), name="agenda-item-decisions"),
+    *(path(route, view.as_view(), name=name) for route, view, name in information.API_URLS),
 ]

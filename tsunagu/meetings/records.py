@@ -35,4 +35,16 @@ def register() -> None:
         Route("api:meeting-task-done", "meeting_task", needs="holder", method="POST"),
         ListRoute("api:meeting-list"),
         ListRoute("api:meeting-task-list"),
+        # 資料・情報の提供の求め: the example asks the holding agency itself, so its staff are both the members
+        # and the asked organisation; the other sides are tests/test_information.py.
+        Route("meetings:information-request-create", "agenda_item", needs="holder"),
+        Route("meetings:information-request-detail", "information_request", needs="holder"),
+        Route("meetings:information-request-answer", "information_request", needs="holder", method="POST"),
+        Route("meetings:information-request-withdraw", "information_request", needs="holder", method="POST"),
+        ListRoute("meetings:information-requests"),
+        Route("api:agenda-item-information-requests", "agenda_item", needs="holder"),
+        Route("api:information-request-detail", "information_request", needs="holder"),
+        Route("api:information-request-answer", "information_request", needs="holder", method="POST"),
+        Route("api:information-request-withdraw", "information_request", needs="holder", method="POST"),
+        ListRoute("api:information-request-list"),
     )

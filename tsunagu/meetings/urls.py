@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tsunagu.meetings import prints, views, views_calendar
+from tsunagu.meetings.information import urls as information
 
 app_name = "meetings"
 
@@ -20,4 +21,5 @@ urlpatterns = [
     path("items/<int:pk>/", views.agenda_item_detail, name="agenda-item-detail"),
     path("items/<int:pk>/minutes/", views.agenda_minutes, name="agenda-minutes"),
     path("items/<int:pk>/decisions/", views.decision_add, name="decision-add"),
+    *information.urlpatterns,
 ]

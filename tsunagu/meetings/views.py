@@ -15,7 +15,7 @@ from tsunagu.access.policy import casework_organization_ids
 from tsunagu.collaboration import selectors as collaboration
 from tsunagu.core.models import CASEWORK_ROLES, Membership, User
 from tsunagu.core.pages import add_service_errors
-from tsunagu.meetings import acting, selectors, services
+from tsunagu.meetings import acting, law, selectors, services
 from tsunagu.meetings.forms import AgendaItemForm, DecisionForm, MeetingForm, MemberForm, MinutesForm
 from tsunagu.meetings.information import selectors as information_selectors
 from tsunagu.meetings.models import Meeting
@@ -175,6 +175,7 @@ def _item(request: HttpRequest, user: User, pk: int, status: int = 200, **forms)
         "decision_form": forms.get("decision_form")
         or DecisionForm(meeting=meeting, goals=acting.goals_to_evaluate(user=user, item=view.item)),
         "information_requests": information_selectors.requests_of_item(item=view.item),
+        "may_ask": law.may_ask(user, meeting),
     }  # fmt: skip
     return render(request, "meetings/agenda_item.html", context, status=status)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tsunagu.access.services import acting_organization
 from tsunagu.meetings import services
+from tsunagu.meetings.information import services as information
 from tsunagu.meetings.models import AgendaItem, FollowUpTask, Meeting
 from tsunagu.meetings.tests.factories import acknowledge, meeting_type, put_on_agenda, refreshed
 
@@ -56,4 +57,23 @@ def meeting_task(arrangement) -> int:
     return FollowUpTask.objects.filter(meeting=_meeting(arrangement)).order_by("id").values_list("pk", flat=True)[0]
 
 
-EXAMPLES = {"meeting": meeting, "agenda_item": agenda_item, "meeting_task": meeting_task}
+def information_request(arrangement) -> int:
+    """The example meeting's chair asks their own agency about the item (members and asked are the same)."""
+    meeting = _meeting(arrangement)
+    if "information_request" not in arrangement.made:
+        item = AgendaItem.objects.select_related("meeting__meeting_type", "meeting__convener").get(
+            pk=arrangement.made["agenda_item"]
+        )
+        row = information.request_create(
+            user=arrangement.holder, item=item,
+            data=information.RequestInput(organization=meeting.convener, content="最近の訪問の記録",
+                                          due_on=timezone.localdate() + timedelta(days=14)),
+        )  # fmt: skip
+        arrangement.made["information_request"] = row.pk
+    return arrangement.made["information_request"]
+
+
+EXAMPLES = {
+    "meeting": meeting, "agenda_item": agenda_item, "meeting_task": meeting_task,
+    "information_request": information_request,
+}  # fmt: skip

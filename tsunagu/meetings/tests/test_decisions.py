@@ -228,3 +228,28 @@ def test_a_chair_outside_the_cases_organisation_gets_the_cases_refusal(personas)
     with pytest.raises(services.MeetingError, match="ケースを受け持つ機関"):
         decide(item, "suspension", "中断")
     assert SupportPlan.objects.filter(case=case).count() == 0 and not Decision.objects.exists()
+
+
+def test_the_api_decides_evaluates_and_closes(client, personas, planned):
+    case, plan, item = planned
+    client.force_login(personas.coordinator)
+    url = reverse("api:agenda-item-decisions", args=[item.pk])
+
+    def post(body):
+        return client.post(url, body, content_type="application/json")
+
+    decided = post({"kind": "support_decision", "content": "承認"})
+    assert decided.status_code == 201, decided.content
+    assert decided.json()["plan_id"] == plan.pk and len(decided.json()["transition_ids"]) == 2
+    goals = [{"goal": g.pk, "result": "achieved"} for g in plan.goals.all()]
+    evaluated = post({"kind": "evaluation", "content": "達成",
+                      "evaluation": {"result": "achieved", "goals": goals, "decision": "close"}})  # fmt: skip
+    assert evaluated.status_code == 201 and evaluated.json()["evaluation_id"]
+    assert post({"kind": "closure", "content": "終結", "closure_reason": 2**40}).status_code == 400
+    reason = next(r for r in closure_reasons_ensure(personas.town.pk) if not r.needs_lead_agency)
+    closed = post({"kind": "closure", "content": "目標を達成して終結", "closure_reason": reason.pk})
+    assert closed.status_code == 201, closed.content
+    case.refresh_from_db()
+    assert (case.state, case.closure_reason) == (CaseState.CLOSED, reason)
+    client.force_login(personas.caseworker_b)
+    assert post({"kind": "suspension", "content": "中断"}).status_code == 404

@@ -10,7 +10,7 @@ from tsunagu.records.tests import matrix
 
 pytestmark = pytest.mark.django_db
 
-OURS = ("meetings:", "api:meeting", "api:agenda-item")
+OURS = ("meetings:", "api:meeting", "api:agenda-item", "api:information-request")
 
 
 @pytest.mark.parametrize("state", matrix.STATES)
