@@ -412,6 +412,7 @@ SPECTACULAR_SETTINGS = {
         "ConsultationOutcomeEnum": "tsunagu.consultations.models.Outcome",
         "CommunityPlaceKindEnum": "tsunagu.community.models.PlaceKind",
         "CoordinatorActivityEnum": "tsunagu.community.models.CoordinatorActivity",
+        "InformationRequestStatusEnum": "tsunagu.meetings.models.RequestStatus",
     },
 }
 
