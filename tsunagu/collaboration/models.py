@@ -7,8 +7,9 @@ and other organisations read them only on a sharing basis on that person (consen
 as every other case record. Which state may follow which is ``tsunagu.collaboration.transitions``.
 
 Seams for the sessions that follow (docs/collaboration.md): a ``SupportPlan`` with its versions will point
-at ``CollaborationCase`` (``case.plans``); the 重層的支援会議 of the meetings issue will be referenced from
-the decision (``decided_by_meeting``, a nullable FK added with that app) beside the free reference kept now.
+at ``CollaborationCase`` (``case.plans``). A 重層的支援会議's decision is kept here as text (``decided_on``,
+``decision_reference``, each transition's note naming the meeting); the meetings app above points down at
+the transitions it made (``meetings.Decision.transitions``), so this app knows no meeting model.
 """
 
 from django.conf import settings
@@ -83,8 +84,8 @@ class CollaborationCase(CaseRecord):
     state = models.CharField(_("状態"), max_length=20, choices=CaseState.choices, default=CaseState.RECEIVED)
     state_since = models.DateTimeField(_("この状態になった日時"))
     next_date = models.DateField(_("次回予定日"), null=True, blank=True)
-    # 支援決定: a decision of a 重層的支援会議. Until the meetings app exists the date and a free reference
-    # (会議名・回) are recorded; ``decided_by_meeting`` (FK to the meeting) joins them then.
+    # 支援決定: a decision of a 重層的支援会議, by its date and a reference (会議名・開催日); the meeting's own
+    # record points at the case's transitions (``meetings.Decision.transitions``, docs/meetings.md).
     decided_on = models.DateField(_("支援決定日"), null=True, blank=True)
     decision_reference = models.CharField(_("支援決定の会議"), max_length=200, blank=True)
     # The latest evaluation (評価), which closure and re-planning require; per-goal evaluation of the
