@@ -26,8 +26,10 @@ def meet(personas, day: int, *, members=(), code="shien-kaigi", task_due: date |
         held_at=datetime(2025, 4, day, 14, 0, tzinfo=TOKYO), place="琴浦町役場 第1会議室",
     )  # fmt: skip
     for member in members:
+        organization = services._member_organization(member)
+        assert organization is not None
         services.member_add(user=personas.coordinator, meeting=refreshed(meeting), member=member,
-                            organization=services._member_organization(member))  # fmt: skip
+                            organization=organization)  # fmt: skip
     if task_due:
         services.task_create(user=personas.coordinator, meeting=refreshed(meeting), data=services.TaskInput(
             title=f"訪問の報告（{day}日）", owner=members[0], due_on=task_due))  # fmt: skip

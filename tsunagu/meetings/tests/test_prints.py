@@ -92,7 +92,7 @@ def test_a_member_prints_agenda_and_minutes_after_acknowledging(client, personas
     entry = AuditEntry.objects.filter(user=personas.caseworker_b, action=Action.EXPORT).order_by("-id").first()
     assert entry is not None and entry.summary.startswith("会議の議事録を印刷（PDF）")
     assert entry.basis == Basis.ART106_6 and entry.basis_source == f"meeting:{meeting.pk} grant:{grant.pk}"
-    assert entry.organization.name == "相談支援センターサポートりんくす"
+    assert entry.organization is not None and entry.organization.name == "相談支援センターサポートりんくす"
     assert entry.records == {"agenda_item": [item.pk], "person": [person.pk]}
 
 
