@@ -27,7 +27,10 @@ from tsunagu.participation.models import (
 )
 
 WEEKDAY_CHOICES = [(d, d) for d in WEEKDAYS]
-TIME = {"required": False, "widget": forms.TimeInput(attrs={"type": "time"})}
+
+
+def _time(label: Any) -> forms.TimeField:
+    return forms.TimeField(label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"}))
 
 
 def _districts(municipality_id: int) -> Any:
@@ -58,8 +61,8 @@ class ResourceForm(forms.Form):
     max_age = forms.IntegerField(label=_("対象年齢（上限）"), required=False)
     weekdays = forms.MultipleChoiceField(label=_("曜日"), choices=WEEKDAY_CHOICES, required=False,
                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    starts_at = forms.TimeField(label=_("開始時刻"), **TIME)
-    ends_at = forms.TimeField(label=_("終了時刻"), **TIME)
+    starts_at = _time(_("開始時刻"))
+    ends_at = _time(_("終了時刻"))
     cost = forms.CharField(label=_("費用"), max_length=100, required=False)
     free_of_charge = forms.BooleanField(label=_("無料"), required=False, initial=True)
     transport = forms.CharField(label=_("交通"), max_length=200, required=False)
@@ -114,8 +117,8 @@ class SupportForm(forms.Form):
     district = ModelChoiceField(label=_("住まいの地区"), queryset=District.objects.none(), required=False)
     weekdays = forms.MultipleChoiceField(label=_("参加できる曜日"), choices=WEEKDAY_CHOICES, required=False,
                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    available_from = forms.TimeField(label=_("参加できる時間（から）"), **TIME)
-    available_until = forms.TimeField(label=_("参加できる時間（まで）"), **TIME)
+    available_from = _time(_("参加できる時間（から）"))
+    available_until = _time(_("参加できる時間（まで）"))
     transport = forms.ChoiceField(label=_("移動手段"), choices=Transport.choices)
     travel_outside_town = forms.BooleanField(label=_("町外にも通える"), required=False)
     needs_accessibility = forms.BooleanField(label=_("バリアフリーが必要"), required=False)

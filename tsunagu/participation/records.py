@@ -56,7 +56,7 @@ def register() -> None:
         select_related=("staff",), order=62,
     ))  # fmt: skip
     register_routes(
-        Route("participation:person-support-create", "person"),
+        Route("participation:person-support-create", "person", needs="holder"),
         Route("participation:support-detail", "participation_support"),
         Route("participation:support-propose", "participation_support", method="POST"),
         Route("participation:support-close", "participation_support", method="POST"),

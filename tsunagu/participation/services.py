@@ -13,7 +13,7 @@ selectors (404 outside access).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -394,7 +394,7 @@ def support_open(*, user: User, data: SupportInput, request: HttpRequest | None 
     household = data.household or (action.plan.household if action is not None else None)
     support = ParticipationSupport.objects.create(
         municipality_id=organization.municipality_id, organization=organization, person=person, household=household,
-        occurred_at=timezone.make_aware(timezone.datetime.combine(started, time(9))) if data.started_on
+        occurred_at=datetime.combine(started, time(9), timezone.get_current_timezone()) if data.started_on
         else timezone.now(), staff=user, source=source, plan_action=action, worker=data.worker or user,
         wishes=data.wishes.strip(), can_do=data.can_do.strip(), cannot_do=data.cannot_do.strip(),
         interests=data.interests.strip(),
@@ -437,9 +437,12 @@ def support_close(*, user: User, support: ParticipationSupport, closed_on: date,
 
 
 @transaction.atomic
-def match_propose(*, user: User, support: ParticipationSupport, resource: Resource, note: str = "",
-                  request: HttpRequest | None = None) -> ParticipationMatch:  # fmt: skip
-    """提案: a resource for the person, with its score and reasons as they are now (kept on the match)."""
+def match_propose(
+    *, user: User, support: ParticipationSupport, resource: Resource, note: str = "", proposed_on: date | None = None,
+    request: HttpRequest | None = None,
+) -> ParticipationMatch:  # fmt: skip
+    """提案: a resource for the person, with its score and reasons as they are now (kept on the match).
+    ``proposed_on``: the day it was proposed, when recorded later (not after today, not before the support)."""
     _holder_staff(user, support)
     current = locked(support)
     resource = locked(resource)
@@ -448,9 +451,12 @@ def match_propose(*, user: User, support: ParticipationSupport, resource: Resour
         errors.append(_("終了した参加支援にはマッチングできません。"))
     if resource.municipality_id != current.municipality_id:
         errors.append(_("この自治体の社会資源ではありません。"))
-    if not resource.is_open:
+    if resource.closed_on is not None:
         errors.append(_("「%(name)s」は%(on)sで受け入れを終了しています。")
                       % {"name": resource.name, "on": to_wareki(resource.closed_on)})  # fmt: skip
+    _not_future(proposed_on, errors, _("提案日"))
+    if proposed_on is not None and proposed_on < timezone.localtime(current.occurred_at).date():
+        errors.append(_("提案日が参加支援の開始日より前です。"))
     if current.matches.filter(resource=resource).exclude(state=MatchState.ENDED).exists():
         errors.append(_("「%(name)s」とはすでにマッチングしています。") % {"name": resource.name})
     scored = matching.score(matching.needs_of(current), resource, occupancy([resource.pk]).get(resource.pk, 0))
@@ -460,8 +466,9 @@ def match_propose(*, user: User, support: ParticipationSupport, resource: Resour
         raise ParticipationError(errors)
     match = ParticipationMatch.objects.create(
         municipality_id=current.municipality_id, organization_id=current.organization_id, person_id=current.person_id,
-        household_id=current.household_id, occurred_at=timezone.now(), staff=user, support=current,
-        resource=resource, score=scored.score, explanation=scored.explanation, note=note.strip(),
+        household_id=current.household_id, staff=user, support=current, resource=resource,
+        occurred_at=datetime.combine(proposed_on, time(10), timezone.get_current_timezone()) if proposed_on
+        else timezone.now(), score=scored.score, explanation=scored.explanation, note=note.strip(),
     )  # fmt: skip
     _audit(user, match, Action.CREATE, f"社会資源を提案（{resource.name}・{scored.score}点）",
            {"resource": [None, resource.pk], "state": [None, MatchState.PROPOSED]}, request)  # fmt: skip
@@ -508,7 +515,7 @@ def match_advance(*, user: User, match: ParticipationMatch, data: StateInput,
         elif data.end_reason == EndReason.OTHER and not data.note.strip():
             errors.append(_("「その他」の場合は理由を書いてください。"))
     elif data.to in states.HOLDING and source not in states.HOLDING:
-        if not resource.is_open and resource.closed_on is not None and resource.closed_on <= data.on:
+        if resource.closed_on is not None and resource.closed_on <= data.on:
             errors.append(_("「%(name)s」は%(on)sで受け入れを終了しています。")
                           % {"name": resource.name, "on": to_wareki(resource.closed_on)})  # fmt: skip
         if resource.capacity is not None and occupancy([resource.pk]).get(resource.pk, 0) >= resource.capacity:
@@ -560,7 +567,7 @@ def follow_up_record(*, user: User, match: ParticipationMatch, data: FollowUpInp
     if errors:
         raise ParticipationError(errors)
     at = timezone.now() if data.on == timezone.localdate() else timezone.make_aware(
-        timezone.datetime.combine(data.on, time(12)))  # fmt: skip
+        datetime.combine(data.on, time(12)))  # fmt: skip
     follow_up = ParticipationFollowUp.objects.create(
         municipality_id=current.municipality_id, organization_id=current.organization_id, person_id=current.person_id,
         household_id=current.household_id, occurred_at=at, staff=user, match=current, about=data.about,
