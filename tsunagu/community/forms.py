@@ -16,7 +16,10 @@ from tsunagu.core.models import District, Organization, User
 from tsunagu.core.params import ModelChoiceField, ModelMultipleChoiceField
 from tsunagu.plans.models import Program
 
-COUNT = {"required": False, "max_value": services.MAX_COUNT}
+
+def _count(label: Any, **kwargs: Any) -> forms.IntegerField:
+    # No min_value: a negative count reaches the service, whose Japanese message names the field.
+    return forms.IntegerField(label=label, required=False, max_value=services.MAX_COUNT, **kwargs)
 
 
 def _districts(municipality_id: int) -> Any:
@@ -66,7 +69,7 @@ class SessionForm(forms.Form):
     title = forms.CharField(label=_("内容"), max_length=200)
     participants = forms.IntegerField(label=_("参加者数"), help_text=_("名前は要りません。人数だけを入力します。"),
                                       max_value=services.MAX_COUNT, required=False)  # fmt: skip
-    volunteers = forms.IntegerField(label=_("ボランティア数"), initial=0, **COUNT)
+    volunteers = _count(_("ボランティア数"), initial=0)
     partners = ModelMultipleChoiceField(label=_("参加機関"), queryset=Partner.objects.none(), required=False,
                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
     note = forms.CharField(label=_("記録"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
@@ -75,7 +78,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args: Any, place: Place, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, label in AGE_BANDS:
-            self.fields[name] = forms.IntegerField(label=label, help_text=_("分かる場合のみ"), **COUNT)
+            self.fields[name] = _count(label, help_text=_("分かる場合のみ"))
         self.fields["partners"].queryset = _partners(place.municipality_id)  # type: ignore[attr-defined]
 
     def age_fields(self) -> list[Any]:

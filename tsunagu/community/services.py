@@ -218,6 +218,7 @@ def session_record(*, user: User, place: Place, data: SessionInput, request: Htt
     age bands adding up past the total, a date in the future or outside the place's period."""
     organization = _writer(user, place.program)
     _refuse(session_errors(place, data))
+    assert data.participants is not None  # refused above when missing
     session = ActivitySession.objects.create(
         municipality_id=place.municipality_id, place=place, held_on=data.held_on, title=data.title.strip(),
         note=data.note, participants=data.participants, volunteers=data.volunteers, recorded_by=user,
