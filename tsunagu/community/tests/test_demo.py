@@ -32,7 +32,7 @@ def test_the_demo_records_a_year_of_community_work_through_the_services(kotoura,
     line = demo.extend_demo_town(municipality=kotoura, rng=random.Random(1), as_of=AS_OF, people=0,
                                  user=None)  # type: ignore[arg-type]  # fmt: skip
     places = {p.name: p for p in Place.objects.filter(municipality=kotoura).select_related("host_organization")}
-    assert places["みどり保育園 子育て支援センター"].host_organization.name == "みどり保育園"
+    assert places["みどり保育園 子育て支援センター"].host_label == "みどり保育園"
     assert places["赤碕こども園 子育て支援センター"].program.code == "child-rearing-hub"
     assert places["琴浦町地域活動支援センター"].program.code == "community-activity-support-centre"
     assert len(places) == 7
