@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,22 @@ from tsunagu.training.models import TrainingSession
 from tsunagu.training.services import MAX_OTHER_ATTENDEES, MaterialInput, ParticipationInput, SessionInput
 
 OTHERS_PREFIX = "others_"
+# Full-width digits and minus signs as a Japanese IME types them; nothing else is read as a digit.
+_FULL_WIDTH = {**{0xFF10 + i: str(i) for i in range(10)}, 0xFF0D: "-", 0x2212: "-"}
+
+
+class CountField(forms.IntegerField):
+    """A number of people: full-width digits read as the IME types them (１２); superscripts (²), other
+    scripts' digits (٣) and signs other than a leading minus refused, as ``core.params`` refuses them in ids."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            text = value.translate(_FULL_WIDTH).strip()
+            digits = text.removeprefix("-")
+            if text and not (digits.isascii() and digits.isdigit() and len(digits) <= 9):
+                raise ValidationError(_("人数は半角の数字で入力してください。"), code="invalid")
+            value = text
+        return super().to_python(value)
 
 
 class StaffChoiceField(ModelMultipleChoiceField):
@@ -47,7 +64,7 @@ class SessionForm(VersionedForm):
         staff.queryset = memberships
         self.organizations = list(organizations)
         for org in self.organizations:
-            self.fields[f"{OTHERS_PREFIX}{org.pk}"] = forms.IntegerField(
+            self.fields[f"{OTHERS_PREFIX}{org.pk}"] = CountField(
                 label=_("%(org)s：その他の参加者数") % {"org": org.name}, required=False,
                 min_value=0, max_value=MAX_OTHER_ATTENDEES, widget=forms.NumberInput(attrs={"class": "narrow"}),
             )  # fmt: skip
