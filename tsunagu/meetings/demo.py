@@ -9,8 +9,8 @@ configuration (a statutory basis, or ``consent_required``), never the name.
 - Each month before ``as_of``, one meeting of each kind, chaired by the coordinator with 地域包括, サポート
   りんくす and 社協 as members; the next month's two are on the calendar already, their agendas prepared.
 - 支援会議: people without consent, brought by the member whose organisation holds them (a 受付 case
-  without consent first, then people an agency registered who never consented); decisions to assign
-  outreach or watching-over, or a policy, with a task each.
+  without consent first, then people known through outreach, then people an agency registered);
+  decisions to assign outreach or watching-over, or a policy, with a task each.
 - 重層的支援会議: support_plans' demo cases, whose consent covers every member; a policy with a task each. One
   new case, planned by support_plans' demo helper, is decided (支援決定) by the meeting three months back.
 - Meetings held more than two months before ``as_of`` have their tasks done and their follow-up closed
@@ -39,6 +39,7 @@ from tsunagu.meetings.models import FollowUpTask, Meeting
 from tsunagu.people.models import HouseholdMember, Person
 from tsunagu.plans.models import DecisionKind, MeetingType
 from tsunagu.plans.selectors import plan_current_for_municipality
+from tsunagu.records import registry
 
 CHAIR = "coordinator"
 MEMBERS = ("houkatsu", "links", "shakyo")
@@ -97,8 +98,8 @@ class DemoMeetings:
     # -- who is discussed
 
     def without_consent(self, organizations: list[Organization]) -> list[Person]:
-        """People with no consent at all: a case waiting for consent first, then people a member's
-        organisation registered (its own record)."""
+        """People with no consent at all: a case waiting for consent first, then people outreach knows, then
+        people a member's organisation registered (its own record)."""
         no_consent = ~Exists(Consent.objects.filter(person_id=OuterRef("pk")))
         waiting = list(
             Person.objects.filter(
@@ -107,14 +108,23 @@ class DemoMeetings:
                 ).values("person_id"),
             ).order_by("pk")
         )  # fmt: skip
+        # Known through outreach: the people of the records outreach registers (by the registry, so that this
+        # app imports no other app of its level), before they consented to anything.
+        reached: set[int] = set()
+        for kind in registry.kinds():
+            if kind.key.startswith("outreach"):
+                rows = kind.model.objects.filter(**{f"{kind.person_field}__isnull": False})  # type: ignore[attr-defined]
+                reached |= set(rows.values_list(kind.person_field, flat=True))
+        outreach = list(Person.objects.filter(no_consent, pk__in=sorted(reached), municipality=self.municipality)
+                        .exclude(pk__in=[p.pk for p in waiting]).order_by("pk"))  # fmt: skip
         own = AccessGrant.objects.active().filter(basis=Basis.OWN_RECORD, organization__in=organizations)
         registered = list(
             Person.objects.filter(no_consent, municipality=self.municipality, pk__in=own.values("person_id"))
-            .exclude(pk__in=[p.pk for p in waiting])
+            .exclude(pk__in=[p.pk for p in waiting + outreach])
             .order_by("pk")[:60]
         )
         self.rng.shuffle(registered)
-        return waiting + registered[:20]
+        return waiting + outreach + registered[:20]
 
     def cases_consented(self, organization_ids: list[int]) -> list[CollaborationCase]:
         """Cases past planning whose consent covers every member (support_plans' demo writes such consents)."""

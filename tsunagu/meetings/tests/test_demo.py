@@ -18,6 +18,7 @@ from tsunagu.meetings.law import organizations_lacking_consent
 from tsunagu.meetings.models import Decision, FollowUpTask, Meeting
 from tsunagu.people.demo.generator import TOWN, demo_town_create
 from tsunagu.plans.models import DecisionKind
+from tsunagu.records import registry
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,10 @@ def test_a_year_of_both_kinds_visible_to_their_members_only(town):
     # 支援会議: people without consent, every member's secrecy acknowledged before the agenda opened.
     support_items = [i for m in statutory for i in m.agenda.all()]
     assert support_items and all(not i.person.consents.exists() for i in support_items)
+    outreach = [k for k in registry.kinds() if k.key == "outreach_target"]
+    if outreach:  # people known through outreach's demo are among them
+        reached = set(outreach[0].model.objects.values_list("person_id", flat=True))  # type: ignore[attr-defined]
+        assert reached & {i.person_id for i in support_items}
     for meeting in statutory:
         if meeting.held_at.date() < AS_OF:
             assert meeting.acknowledgements.count() == meeting.members.count() == 4
