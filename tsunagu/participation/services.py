@@ -55,6 +55,8 @@ from tsunagu.people.models import Household, HouseholdMember, Person
 from tsunagu.plans.models import Category, Program
 from tsunagu.support_plans.models import Application, PlanAction
 
+MAX_CAPACITY = 10_000  # beyond any host; keeps a pasted number inside the column
+
 
 class ParticipationError(ValidationError):
     """A refused step on participation records; the messages are shown as they are."""
@@ -234,6 +236,8 @@ def resource_errors(data: ResourceInput, municipality_id: int) -> list[str]:
         errors.append(_("活動内容を入力してください。"))
     if data.capacity is not None and data.capacity < 0:
         errors.append(_("定員は0人以上で入力してください（定めがなければ空欄）。"))
+    elif data.capacity is not None and data.capacity > MAX_CAPACITY:
+        errors.append(_("定員は%(max)d人以下で入力してください（定めがなければ空欄）。") % {"max": MAX_CAPACITY})
     for age in (data.min_age, data.max_age):
         if age is not None and not 0 <= age <= 130:
             errors.append(_("対象年齢は0〜130歳で入力してください。"))

@@ -178,6 +178,12 @@ def test_his_participation_is_read_only_through_the_access_core(client, personas
         assert client.get(url).status_code == 200, url
     page = client.get(pages[0]).content.decode()
     assert "住まいと同じ地区（八橋）" in page and "農作業体験（山田農園）" in page
+    # His timeline and person page show the records from the registration, as every kind's do.
+    timeline = client.get(reverse("people:person-timeline", args=[town["man"].pk])).content.decode()
+    assert "参加支援を開始" in timeline and "適合度100点" in timeline
+    pdf = client.get(reverse("people:person-timeline-print", args=[town["man"].pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert "参加支援" in client.get(reverse("people:person-detail", args=[town["man"].pk])).content.decode()
     # The coordinator's agency holds the plan, not these records, and the consent names only the workshop.
     for persona in ("stranger", "caseworker_b", "caseworker_a", "coordinator", "administrator", "auditor"):
         client.force_login(getattr(personas, persona))
