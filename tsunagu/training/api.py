@@ -96,6 +96,12 @@ class TrainingOrganizationCountOutput(serializers.Serializer):
     attendees = serializers.IntegerField()
 
 
+class TrainingMonthCountOutput(serializers.Serializer):
+    month = serializers.DateField(help_text="月の初日")
+    sessions = serializers.IntegerField()
+    attendees = serializers.IntegerField()
+
+
 class TrainingCountsOutput(serializers.Serializer):
     fiscal_year = serializers.IntegerField()
     start = serializers.DateField()
@@ -106,6 +112,7 @@ class TrainingCountsOutput(serializers.Serializer):
     other_attendees = serializers.IntegerField()
     organizations = serializers.IntegerField(help_text="参加機関数")
     by_organization = TrainingOrganizationCountOutput(many=True)
+    by_month = TrainingMonthCountOutput(many=True, help_text="期間の各月（0件の月も）")
 
 
 # --- Input -----------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ def test_the_coordinator_creates_reads_changes_and_counts(client, personas):
         == [("改題", 2, 1, 7)]  # fmt: skip
     counts = client.get(reverse("api:training-counts"), {"fiscal_year": 2025}, **auth(reader)).json()
     assert (counts["sessions"], counts["attendees"], counts["organizations"]) == (1, 8, 2)
+    assert [m["sessions"] for m in counts["by_month"]] == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]  # 7月
     remove = client.delete(reverse("api:training-material-detail", args=[material.json()["id"]]), **auth(token))
     assert remove.status_code == 204 and not TrainingMaterial.objects.exists()
 

@@ -149,6 +149,9 @@ def test_counts_per_fiscal_year_and_a_period_outside_it(client, personas):
     assert page.context["counts"].organizations == 2
     rows = {c.organization.name: (c.sessions, c.attendees) for c in page.context["counts"].by_organization}
     assert rows == {HOUKATSU: (2, 3), LINKS: (1, 3)}
+    months = [(m.month, m.sessions, m.attendees) for m in page.context["counts"].by_month]
+    assert len(months) == 12 and months[0] == (date(2025, 4, 1), 1, 2) and months[-1] == (date(2026, 3, 1), 1, 4)
+    assert sum(m[1] for m in months) == 2 and '<table class="data-table" id="by-month">' in html
     outside = client.get(reverse("training:session-list"), {"fy": "2025", "start": "R7.3.1"})
     assert outside.status_code == 400
     assert "令和7年3月1日は令和7年度（令和7年4月1日〜令和8年3月31日）の外です" in outside.content.decode()
