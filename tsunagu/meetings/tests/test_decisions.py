@@ -253,3 +253,22 @@ def test_the_api_decides_evaluates_and_closes(client, personas, planned):
     assert (case.state, case.closure_reason) == (CaseState.CLOSED, reason)
     client.force_login(personas.caseworker_b)
     assert post({"kind": "suspension", "content": "中断"}).status_code == 404
+
+
+def test_the_page_evaluates_goal_by_goal_and_shows_the_plans_refusal(client, personas, planned):
+    case, plan, item = planned
+    decide(item, "support_decision")
+    client.force_login(personas.coordinator)
+    page = client.get(reverse("meetings:agenda-item-detail", args=[item.pk])).content.decode()
+    goals = list(plan.goals.all())
+    assert all(f'name="goal_{g.pk}"' in page for g in goals)
+    url = reverse("meetings:decision-add", args=[item.pk])
+    body = {"kind": "evaluation", "content": "半年の評価", "evaluation_result": "partly", "evaluation_next": "continue"}
+    refused = client.post(url, {**body, f"goal_{goals[0].pk}": "achieved"})
+    assert refused.status_code == 400 and "すべての目標について評価" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.SUPPORTING
+    done = client.post(url, {**body, **{f"goal_{g.pk}": "partly" for g in goals}})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert (case.state, case.evaluation_result) == (CaseState.EVALUATING, EvaluationResult.PARTLY)
