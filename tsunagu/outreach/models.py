@@ -239,9 +239,10 @@ class OutreachStageChange(CaseRecord):
 
 
 class CommissionerDistrict(models.Model):
-    """民生委員・児童委員の地区 (the area of a 地区民生委員児童委員協議会): the municipality's own data, entered in
-    the administration pages (or by demo_town), never assumed. Each 地区 belongs to at most one, through its
-    ``DistrictSetting``; the outreach list and map show it where it is configured."""
+    """民生委員・児童委員の地区 (the area of a 地区民生委員児童委員協議会): the municipality's own data, loaded
+    from its file (``manage.py outreach_districts``, ``district_config``) or made by demo_town, never assumed.
+    Each 地区 belongs to at most one, through its ``DistrictSetting``; the outreach list and map show it where
+    it is configured."""
 
     municipality = models.ForeignKey("core.Municipality", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("民生委員の地区名"), max_length=50)

@@ -106,3 +106,39 @@ def test_the_map_keeps_its_query_count_as_targets_and_districts_fill(client, wor
         page = client.get(reverse("outreach:target-list")).content.decode()
     assert page.count('class="district-cell"') == 4 and page.count("data-target=") == 16
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_the_configuration_is_loaded_from_the_towns_file(personas, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from tsunagu.audit.models import AuditEntry
+
+    for n, name in enumerate(["東伯第1地区", "東伯第2地区", "赤碕第1地区"], start=1):
+        District.objects.create(municipality=personas.town, name=name, order=n)
+    good = tmp_path / "districts.toml"
+    good.write_text(
+        'municipality = "313718"\n'
+        '[[commissioner_districts]]\nname = "東伯地区民児協"\ndistricts = ["東伯第1地区", "東伯第2地区"]\n'
+        '[[commissioner_districts]]\nname = "赤碕地区民児協"\ndistricts = ["赤碕第1地区"]\n'
+        '[map]\nrows = [["東伯第1地区", "東伯第2地区"], ["", "赤碕第1地区"]]\n',
+        encoding="utf-8",
+    )
+    call_command("outreach_districts", str(good))
+    settings = {s.district.name: s for s in DistrictSetting.objects.select_related("district", "commissioner_district")}
+    commissioner = settings["赤碕第1地区"].commissioner_district
+    assert commissioner is not None and commissioner.name == "赤碕地区民児協"
+    assert (settings["赤碕第1地区"].map_column, settings["赤碕第1地区"].map_row) == (2, 2)
+    assert AuditEntry.objects.filter(summary__startswith="民生委員の地区・地区の地図を読み込み").count() == 1
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'municipality = "313718"\n'
+        '[[commissioner_districts]]\nname = "東伯地区民児協"\ndistricts = ["東伯第1地区", "浦安地区"]\n'
+        '[[commissioner_districts]]\nname = "別の民児協"\ndistricts = ["東伯第1地区"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("outreach_districts", str(bad))
+    message = str(refused.value)
+    assert "地区「浦安地区」は登録されていません" in message and "「東伯地区民児協」と「別の民児協」の両方" in message
+    assert CommissionerDistrict.objects.count() == 2 and DistrictSetting.objects.count() == 3  # unchanged
