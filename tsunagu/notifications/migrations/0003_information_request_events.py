@@ -4,15 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_more_events'),
+        ("notifications", "0002_more_events"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notice',
-            name='event',
-            field=models.CharField(choices=[('referral_received', 'つなぎが届きました'), ('referral_accepted', 'つなぎが受理されました'), ('referral_declined', 'つなぎが辞退されました'), ('referral_overdue', 'つなぎの回答期限を過ぎています'), ('next_step_due', '支援の予定日です'), ('emergency_review', '緊急時の閲覧の確認をお願いします'), ('emergency_overdue', '緊急時の閲覧が確認期限を過ぎています'), ('audit_damage', '監査ログの検証で異常が見つかりました'), ('plan_role_out_of_consent', '同意の撤回により、支援プランの役割分担に同意の範囲外の機関があります'), ('monitoring_due', '支援プランのモニタリング予定日が近づいています'), ('plan_action_overdue', '支援プランの役割分担が期間を過ぎています'), ('plan_role_assigned', '支援プランで役割分担の確認をお願いします'), ('meeting_item_withdrawn', '同意の撤回により、会議の議題から外れた事例があります'), ('meeting_task', '会議で決まったタスクがあります'), ('outreach_idle', 'アウトリーチの対象者への働きかけが途絶えています'), ('information_requested', '会議から資料・情報の提供を求められています'), ('information_answered', '資料・情報の提供の求めに回答がありました')], max_length=30, verbose_name='種類'),
+            model_name="notice",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("referral_received", "つなぎが届きました"),
+                    ("referral_accepted", "つなぎが受理されました"),
+                    ("referral_declined", "つなぎが辞退されました"),
+                    ("referral_overdue", "つなぎの回答期限を過ぎています"),
+                    ("next_step_due", "支援の予定日です"),
+                    ("emergency_review", "緊急時の閲覧の確認をお願いします"),
+                    ("emergency_overdue", "緊急時の閲覧が確認期限を過ぎています"),
+                    ("audit_damage", "監査ログの検証で異常が見つかりました"),
+                    (
+                        "plan_role_out_of_consent",
+                        "同意の撤回により、支援プランの役割分担に同意の範囲外の機関があります",
+                    ),
+                    ("monitoring_due", "支援プランのモニタリング予定日が近づいています"),
+                    ("plan_action_overdue", "支援プランの役割分担が期間を過ぎています"),
+                    ("plan_role_assigned", "支援プランで役割分担の確認をお願いします"),
+                    ("meeting_item_withdrawn", "同意の撤回により、会議の議題から外れた事例があります"),
+                    ("meeting_task", "会議で決まったタスクがあります"),
+                    ("outreach_idle", "アウトリーチの対象者への働きかけが途絶えています"),
+                    ("information_requested", "会議から資料・情報の提供を求められています"),
+                    ("information_answered", "資料・情報の提供の求めに回答がありました"),
+                ],
+                max_length=30,
+                verbose_name="種類",
+            ),
         ),
     ]
