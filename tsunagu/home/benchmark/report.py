@@ -46,6 +46,8 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "django": django.get_version(),
         "database": database_version(),
+        # Other work on the same cores when the run began: the figures of a loaded machine are slower.
+        "load": " / ".join(f"{value:.1f}" for value in os.getloadavg()),
     }
 
 
@@ -92,6 +94,8 @@ def markdown(result: dict[str, Any]) -> str:
     counts = result["counts"]
     lines = [
         f"### {result['database']} — {result['scale']}（{result['date']}）",
+        "",
+        f"開始時の負荷（1・5・15分平均）: {result['machine'].get('load', '')}。",
         "",
         "データ: " + "、".join(f"{label} {value:,}" for label, value in counts.items())
         + f"。統計情報: {'あり' if result['statistics'] else 'なし'}。",
@@ -173,7 +177,12 @@ def growth(results: list[dict[str, Any]]) -> str:
     return "\n".join(sections)
 
 
-def document(results: list[dict[str, Any]]) -> str:
+# What follows this line in docs/benchmarks.md is written by hand (findings) and kept by every run.
+NOTES_MARKER = "<!-- 以下は手書き（bench は書き換えない） / hand-written below, kept by make bench -->"
+
+
+def document(results: list[dict[str, Any]], previous: str = "") -> str:
+    """The whole document; the hand-written part of ``previous`` (after NOTES_MARKER) is kept."""
     latest = max(results, key=lambda r: r["date"]) if results else None
     lines = [
         "# Benchmarks",
@@ -200,4 +209,7 @@ def document(results: list[dict[str, Any]]) -> str:
     ratios = growth(results)
     if ratios:
         lines.append(ratios)
-    return "\n".join(lines).rstrip() + "\n"
+    generated = "\n".join(lines).rstrip() + "\n"
+    if NOTES_MARKER in previous:
+        generated += "\n" + NOTES_MARKER + previous.split(NOTES_MARKER, 1)[1]
+    return generated

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 
 from tsunagu.core.bench import BenchPage, bench_pages
 from tsunagu.core.models import User
+from tsunagu.home.benchmark import report
 
 MAIN_PAGES = {
     "people:person-search", "people:person-detail", "people:person-timeline", "people:household-detail",
@@ -36,6 +37,8 @@ def tiny_town(kotoura, settings):
 # Committed data: the server the bench starts is another process and reads what this one wrote.
 @pytest.mark.django_db(transaction=True)
 def test_the_bench_measures_every_registered_page_and_the_server(tiny_town, tmp_path):
+    notes = f"{report.NOTES_MARKER}\n\n## 所見\n\n手書きの所見。\n"
+    (tmp_path / "benchmarks.md").write_text(f"# 前回の表\n\n{notes}", encoding="utf-8")
     out = StringIO()
     call_command(
         "bench", "--requests", "1", "--warmup", "0", "--search-queries", "3", "--seconds", "0.4",
@@ -58,6 +61,7 @@ def test_the_bench_measures_every_registered_page_and_the_server(tiny_town, tmp_
     document = (tmp_path / "benchmarks.md").read_text(encoding="utf-8")
     assert "| 相談・つなぎの一覧 | caseworker |" in document
     assert "同じ行の素の Django ビュー" in document
+    assert "前回の表" not in document and document.endswith(notes)  # the table is new, the findings kept
     assert result["machine"]["cores"]
     assert "| 本人のページ | caseworker |" in out.getvalue()
 

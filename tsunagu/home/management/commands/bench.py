@@ -101,7 +101,9 @@ class Command(BaseCommand):
             self.stdout.write(ratios)
         docs = options["docs"] or str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md")
         if docs != "-":
-            Path(docs).write_text(report.document(results), encoding="utf-8")
+            target = Path(docs)
+            previous = target.read_text(encoding="utf-8") if target.exists() else ""
+            target.write_text(report.document(results, previous), encoding="utf-8")
         self.stdout.write(f"結果: {saved}（{result['seconds']}秒）" + (f"、文書: {docs}" if docs != "-" else ""))
         failed = [p for p in pages if p.note and p.status not in (0, 200)]
         if failed:
