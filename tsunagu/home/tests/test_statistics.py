@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tsunagu.notifications import schedule
 from tsunagu.people.demo import generator
+from tsunagu.people.models import Person
 from tsunagu.people.tests.test_import_residents import ROWS, csv_text
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +53,21 @@ def test_demo_town_leaves_statistics(no_statistics, settings, monkeypatch, djang
     assert statistics_rows(PERSON_TABLE) > 0
 
 
-def test_a_failed_demo_town_refreshes_nothing(no_statistics, settings, django_capture_on_commit_callbacks):
+def test_a_demo_town_that_fails_half_way_refreshes_nothing(
+    no_statistics, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The people are written, then an extension fails: the whole town is rolled back, and its refresh with it."""
     settings.DEMO_MODE = True
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Exception, match="--people"):
-        call_command("demo_town", "--people", "0", stdout=StringIO())
+
+    def failing(**kwargs):
+        raise RuntimeError("extension failed")
+
+    monkeypatch.setattr(generator, "demo_town_extensions", lambda: [("tsunagu.failing", failing)])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        call_command("demo_town", "--people", "60", "--seed", "3", stdout=StringIO())
     assert callbacks == []
     assert statistics_rows(PERSON_TABLE) == 0
+    assert not Person.objects.exists()
 
 
 def test_the_resident_import_leaves_statistics(no_statistics, tmp_path, django_capture_on_commit_callbacks):
