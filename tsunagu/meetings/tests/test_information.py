@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,3 +176,30 @@ def test_the_api_asks_answers_and_lists(client, personas, shien):
     client.force_login(personas.stranger)
     assert client.get(reverse("api:information-request-detail", args=[pk])).status_code == 404
     assert client.post(answer, {"answer": "x"}, content_type="application/json").status_code == 404
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_pages_take_constant_queries(client, personas, shien):
+    """The inbox, the request and the item page cost the same with one request as with six."""
+    _meeting, item, _person = shien
+
+    def measure() -> list[int]:
+        row = InformationRequest.objects.latest("id")
+        client.force_login(personas.caseworker_b)
+        counts = [
+            queries(client, reverse(n)) for n in ("meetings:information-requests", "api:information-request-list")
+        ]
+        counts.append(queries(client, reverse("meetings:information-request-detail", args=[row.pk])))
+        client.force_login(personas.coordinator)
+        return [*counts, queries(client, reverse("meetings:agenda-item-detail", args=[item.pk]))]
+
+    ask(item, personas)
+    few = measure()
+    for _ in range(5):
+        ask(item, personas)
+    assert measure() == few
