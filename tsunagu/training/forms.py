@@ -7,13 +7,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.japanese.display import fiscal_year_text
 from tsunagu.core.japanese.forms import WarekiDateField
-from tsunagu.core.models import Membership, Organization
-from tsunagu.core.params import ModelMultipleChoiceField
+from tsunagu.core.models import Organization, User
 from tsunagu.core.versioning import VersionedForm
 from tsunagu.training.models import TrainingSession
 from tsunagu.training.services import MAX_OTHER_ATTENDEES, MaterialInput, ParticipationInput, SessionInput
@@ -37,11 +35,6 @@ class CountField(forms.IntegerField):
         return super().to_python(value)
 
 
-class StaffChoiceField(ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.user.display_name or obj.user.get_username()}（{obj.organization.name}）"
-
-
 class SessionForm(VersionedForm):
     """A session and who attended: staff (a membership names the person and their organisation) and, per
     organisation, how many others came (staff without an account, members of a 協議会 …)."""
@@ -50,18 +43,19 @@ class SessionForm(VersionedForm):
     theme = forms.CharField(label=_("テーマ"), max_length=200)
     place = forms.CharField(label=_("場所"), max_length=200, required=False)
     description = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    staff = StaffChoiceField(
-        label=_("参加した職員"), queryset=Membership.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    # A choice is "user id-organisation id": the person of staff and the organisation they attended for.
+    staff = forms.MultipleChoiceField(label=_("参加した職員"), required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, memberships: QuerySet[Membership], organizations: Iterable[Organization],
+    def __init__(self, *args: Any, attendees: list[tuple[User, Organization]], organizations: Iterable[Organization],
                  session: TrainingSession | None = None, **kwargs: Any) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         if session is None:
             del self.fields["version"]  # a new session has no version to start from
-        staff: forms.ModelMultipleChoiceField = self.fields["staff"]  # type: ignore[assignment]
-        staff.queryset = memberships
+        self.pairs = {f"{u.pk}-{o.pk}": (u, o) for u, o in attendees}
+        staff: forms.MultipleChoiceField = self.fields["staff"]  # type: ignore[assignment]
+        staff.choices = [
+            (key, f"{u.display_name or u.get_username()}（{o.name}）") for key, (u, o) in self.pairs.items()
+        ]
         self.organizations = list(organizations)
         for org in self.organizations:
             self.fields[f"{OTHERS_PREFIX}{org.pk}"] = CountField(
@@ -73,8 +67,9 @@ class SessionForm(VersionedForm):
                 version=session.version, held_on=session.held_on, theme=session.theme, place=session.place,
                 description=session.description,
             )  # fmt: skip
-            chosen = {(a.user_id, p.organization_id) for p in session.participations.all() for a in p.attendees.all()}
-            self.initial["staff"] = [m.pk for m in memberships if (m.user_id, m.organization_id) in chosen]
+            self.initial["staff"] = [
+                f"{a.user_id}-{p.organization_id}" for p in session.participations.all() for a in p.attendees.all()
+            ]
             for p in session.participations.all():
                 if p.other_attendees:
                     self.initial[f"{OTHERS_PREFIX}{p.organization_id}"] = p.other_attendees
@@ -88,10 +83,9 @@ class SessionForm(VersionedForm):
     def to_input(self) -> SessionInput:
         data = self.cleaned_data
         staff: dict[int, list[Any]] = {}
-        for membership in data.get("staff") or []:
-            staff.setdefault(membership.organization_id, [])
-            if membership.user not in staff[membership.organization_id]:
-                staff[membership.organization_id].append(membership.user)
+        for key in data.get("staff") or []:
+            member, organization = self.pairs[key]
+            staff.setdefault(organization.pk, []).append(member)
         participations = [
             ParticipationInput(organization=org, other_attendees=data.get(f"{OTHERS_PREFIX}{org.pk}") or 0,
                                staff=staff.get(org.pk, []))

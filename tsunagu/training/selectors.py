@@ -118,6 +118,24 @@ def attendee_memberships(*, municipality_id: int) -> QuerySet[Membership]:
     )
 
 
+def attendee_choices(
+    *, municipality_id: int, session: TrainingSession | None = None
+) -> list[tuple[User, Organization]]:
+    """(user, organisation) pairs a session may record: today's staff, and — for a session already recorded —
+    those who attended it, even if they have since left the organisation or been deactivated (a change of the
+    session must not drop them unseen)."""
+    pairs: dict[tuple[int, int], tuple[User, Organization]] = {}
+    for m in attendee_memberships(municipality_id=municipality_id):
+        pairs.setdefault((m.user_id, m.organization_id), (m.user, m.organization))
+    if session is not None:
+        attended = TrainingAttendee.objects.filter(session=session).select_related(
+            "user", "participation__organization"
+        )
+        for a in attended:
+            pairs.setdefault((a.user_id, a.participation.organization_id), (a.user, a.participation.organization))
+    return sorted(pairs.values(), key=lambda p: (p[1].order, p[1].pk, p[0].get_username()))
+
+
 def fiscal_years_for_user(*, user: User, today: date) -> list[int]:
     """The 年度 a list may show, newest first: the next one and five back from this one, widened to every
     年度 with a session of the user's town."""

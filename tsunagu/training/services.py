@@ -56,7 +56,7 @@ def _require_manager(user: User, organizer: Organization | None = None) -> Organ
     return organizer
 
 
-def _errors(user: User, data: SessionInput) -> dict[str, list[str]]:
+def _errors(user: User, data: SessionInput, session: TrainingSession | None = None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
@@ -71,7 +71,8 @@ def _errors(user: User, data: SessionInput) -> dict[str, list[str]]:
     if len(data.place) > 200:
         add("place", _("場所は200文字以内で入力してください。"))
     staff_of = {
-        (m.user_id, m.organization_id) for m in selectors.attendee_memberships(municipality_id=user.municipality_id)
+        (member.pk, org.pk)
+        for member, org in selectors.attendee_choices(municipality_id=user.municipality_id, session=session)
     }
     seen_orgs: set[int] = set()
     seen_users: dict[int, str] = {}
@@ -158,7 +159,7 @@ def session_update(
 ) -> TrainingSession:  # fmt: skip
     """Change a session and replace who attended; of two people editing it, the second gets ``EditConflict``."""
     organizer = _require_manager(user, session.organizer)
-    errors = _errors(user, data)
+    errors = _errors(user, data, session)
     if errors:
         raise ValidationError(errors)
     assert data.held_on is not None

@@ -61,7 +61,7 @@ def _session_form(request: HttpRequest, user: User, session: TrainingSession | N
     organizations = Organization.objects.filter(municipality_id=user.municipality_id).order_by("order", "id")
     return SessionForm(
         request.POST if request.method == "POST" else None, session=session, organizations=organizations,
-        memberships=selectors.attendee_memberships(municipality_id=user.municipality_id),
+        attendees=selectors.attendee_choices(municipality_id=user.municipality_id, session=session),
     )  # fmt: skip
 
 

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 HOUKATSU, LINKS, SHAKYO = "琴浦町地域包括支援センター", "相談支援センターサポートりんくす", "琴浦町社会福祉協議会"
 
 
-def _membership(user, name):
-    return Membership.objects.get(user=user, organization__name=name)
+def _staff(user, name):
+    """The form's value for a person of staff attending for an organisation."""
+    return f"{user.pk}-{Membership.objects.get(user=user, organization__name=name).organization_id}"
 
 
 def test_the_coordinator_holds_a_session_with_staff_and_other_attendees(client, personas):
@@ -29,7 +30,7 @@ def test_the_coordinator_holds_a_session_with_staff_and_other_attendees(client, 
     assert form.status_code == 200 and "参加した職員" in form.content.decode()
     response = client.post(reverse("training:session-create"), {
         "held_on": "R7.6.10", "theme": "8050問題と世帯支援", "place": "役場",
-        "staff": [_membership(personas.caseworker_a, HOUKATSU).pk, _membership(personas.caseworker_b, LINKS).pk],
+        "staff": [_staff(personas.caseworker_a, HOUKATSU), _staff(personas.caseworker_b, LINKS)],
         f"others_{org(town, SHAKYO).pk}": "4", f"others_{org(town, HOUKATSU).pk}": "2",
     })  # fmt: skip
     session = TrainingSession.objects.get()
@@ -108,10 +109,12 @@ def test_bad_input_is_refused_in_japanese_and_saves_nothing(client, personas):
     assert negative.status_code == 400 and "0 以上" in negative.content.decode()
     no_theme = client.post(url, {"held_on": "令和7年13月1日", "theme": ""})
     assert no_theme.status_code == 400 and "この項目は必須です" in no_theme.content.decode()
-    # A staff choice that is not an attendee membership of this town (another town's) is refused.
+    # A person of staff of another town is no choice here.
     foreign = Membership.objects.get(user=personas.stranger)
-    wrong = client.post(url, {"held_on": "R7.6.1", "theme": "研修", "staff": [foreign.pk]})
-    assert wrong.status_code == 400 and "選択肢が正しくありません" in wrong.content.decode()
+    wrong = client.post(
+        url, {"held_on": "R7.6.1", "theme": "研修", "staff": [f"{foreign.user_id}-{foreign.organization_id}"]}
+    )
+    assert wrong.status_code == 400 and "候補にありません" in wrong.content.decode()
     assert not TrainingSession.objects.exists() and not TrainingParticipation.objects.exists()
     assert not AuditEntry.objects.filter(model__startswith="training.").exists()
 
@@ -176,3 +179,22 @@ def test_the_list_costs_the_same_queries_with_few_or_many_sessions(client, perso
         page = client.get(url, {"fy": "2025"})
     assert len(page.context["sessions"]) == 8
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_change_keeps_an_attendee_who_has_since_left_the_organisation(client, personas):
+    town = personas.town
+    session = session_of(personas.coordinator, held_on=date(2025, 5, 1),
+                         attendance=[(org(town, HOUKATSU), 0, [personas.caseworker_a])])  # fmt: skip
+    key = _staff(personas.caseworker_a, HOUKATSU)
+    Membership.objects.filter(user=personas.caseworker_a).delete()
+    client.force_login(personas.coordinator)
+    edit = client.get(reverse("training:session-edit", args=[session.pk])).content.decode()
+    assert f'value="{key}"' in edit and "checked" in edit.split(f'value="{key}"')[1].split(">")[0]
+    response = client.post(reverse("training:session-edit", args=[session.pk]), {
+        "version": "1", "held_on": "R7.5.1", "theme": "改題", "staff": [key],
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert [a.user for p in session.participations.all() for a in p.attendees.all()] == [personas.caseworker_a]
+    # A new session cannot name them any more.
+    new = client.post(reverse("training:session-create"), {"held_on": "R7.6.1", "theme": "次", "staff": [key]})
+    assert new.status_code == 400 and TrainingSession.objects.count() == 1
