@@ -165,3 +165,22 @@ def test_list_pages_cost_the_same_queries_with_more_rows(client, personas, fixed
     many = [_queries(client, u) for u in urls]
     assert many == few, (few, many)
     assert max(many) <= 25, many
+
+
+def test_linking_a_person_the_writer_may_not_see_is_404_and_saves_nothing(client, personas, fixed):
+    from tsunagu.people.tests.helpers import register
+
+    elsewhere = register(personas.caseworker_b, given_name="三郎", given_name_kana="サブロウ")  # りんくす's person only
+    s2 = fixed.sessions["S2"]
+    before = SessionParticipation.objects.count()
+    client.force_login(personas.caseworker_a)
+    assert (
+        client.post(reverse("community:participation-add", args=[s2.pk]), {"person": elsewhere.pk}).status_code == 404
+    )
+    api = client.post(reverse("api:community-session-participations", args=[s2.pk]), {"person": elsewhere.pk},
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 404 and SessionParticipation.objects.count() == before
+    client.force_login(personas.stranger)
+    assert (
+        client.post(reverse("community:participation-add", args=[s2.pk]), {"person": elsewhere.pk}).status_code == 404
+    )
