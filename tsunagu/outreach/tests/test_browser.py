@@ -37,6 +37,7 @@ def test_the_worker_records_a_failed_visit(new_tab, personas):
     page.locator("#district-map").wait_for()
     assert page.locator(f'#district-map g[data-district="{district.pk}"]').get_attribute("data-total") == "1"
     checked += axe_check(page, "outreach list with the district map")
+    screenshot(page, "outreach-district-map")
     page.locator("#targets").get_by_role("link", name="50代男性（一人暮らしの様子）").click()
     page.locator("#contact-form").wait_for()
     assert page.locator("#target-stage").inner_text() == "未接触"
