@@ -183,7 +183,8 @@ def test_his_participation_is_read_only_through_the_access_core(client, personas
     assert "参加支援を開始" in timeline and "適合度100点" in timeline
     pdf = client.get(reverse("people:person-timeline-print", args=[town["man"].pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert "参加支援" in client.get(reverse("people:person-detail", args=[town["man"].pk])).content.decode()
+    person_page = client.get(reverse("people:person-detail", args=[town["man"].pk])).content.decode()
+    assert reverse("participation:person-support-create", args=[town["man"].pk]) in person_page
     # The coordinator's agency holds the plan, not these records, and the consent names only the workshop.
     for persona in ("stranger", "caseworker_b", "caseworker_a", "coordinator", "administrator", "auditor"):
         client.force_login(getattr(personas, persona))
