@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -304,6 +305,10 @@ class AgendaItemDetailApi(ApiView):
     def get(self, request: Request, pk: int) -> Response:
         user = casework_user(request)
         view = selectors.agenda_item_get_for_user(user=user, pk=pk, request=request._request)
+        # The decisions with their tasks and transitions in three queries, however many there are.
+        prefetch_related_objects(
+            [view.item], Prefetch("decisions", queryset=selectors.decisions_of_item(item=view.item))
+        )
         data = dict(AgendaItemDetailOutput(view.item).data)
         data["grounds"] = GroundsOutput(view.grounds).data
         return Response(data)

@@ -133,7 +133,9 @@ def agenda_item_get_for_user(*, user: User, pk: int, request: HttpRequest | None
 
 
 def decisions_of_item(*, item: AgendaItem) -> QuerySet[Decision]:
-    return item.decisions.select_related("assigned_organization", "decided_by").prefetch_related("tasks__owner")
+    return item.decisions.select_related("assigned_organization", "decided_by").prefetch_related(
+        Prefetch("tasks", queryset=FollowUpTask.objects.select_related("owner", "organization")), "transitions"
+    )
 
 
 def tasks_for_user(*, user: User, open_only: bool = True) -> QuerySet[FollowUpTask]:

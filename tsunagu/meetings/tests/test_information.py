@@ -203,3 +203,22 @@ def test_pages_take_constant_queries(client, personas, shien):
     for _ in range(5):
         ask(item, personas)
     assert measure() == few
+
+
+def test_the_item_api_takes_constant_queries_as_decisions_grow(client, personas, shien):
+    """The item's decisions, their tasks and transitions are fetched once, not once per decision."""
+    _meeting, item, _person = shien
+    client.force_login(personas.coordinator)
+    url = reverse("api:agenda-item-detail", args=[item.pk])
+
+    def decide(n: int) -> None:
+        for i in range(n):
+            services.decision_record(user=personas.coordinator, item=_item(item.pk), data=services.DecisionInput(
+                kind="policy", content=f"方針{i}", tasks=[services.TaskInput(
+                    title=f"確認{i}", owner=personas.coordinator, due_on=timezone.localdate() + timedelta(days=7))]))  # fmt: skip
+
+    decide(1)
+    one = queries(client, url)
+    decide(4)
+    assert queries(client, url) == one
+    assert len(client.get(url).json()["decisions"]) == 5
