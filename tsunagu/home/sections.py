@@ -25,11 +25,16 @@ from tsunagu.access.policy import casework_organization_ids
 from tsunagu.audit.models import Action, AuditEntry
 from tsunagu.collaboration import selectors as collaboration
 from tsunagu.collaboration.transitions import OPEN_STATES
+from tsunagu.community.models import ActivitySession, Place
+from tsunagu.community.staff import community_memberships
 from tsunagu.consultations import selectors as consultations
 from tsunagu.consultations.deadlines import next_step_within, referral_overdue
 from tsunagu.consultations.models import CaseNote, Referral
+from tsunagu.core.japanese.wareki import fiscal_year, fiscal_year_range
 from tsunagu.core.models import Membership, Organization, Role, User
 from tsunagu.notifications.models import SystemStatus
+from tsunagu.outreach import selectors as outreach
+from tsunagu.outreach.models import Stage
 from tsunagu.plans.selectors import plan_current_for_user
 
 UNUSUAL_DAYS = 7
@@ -83,6 +88,7 @@ def casework_section(user: User, role: str, request: HttpRequest | None) -> Sect
             Tally(_("今週の自分の予定"), steps, f"{inbox}#steps-title"),
             Tally(_("期限を過ぎたつなぎ"), overdue, f"{inbox}#incoming-title", alert=overdue > 0),
             *([_open_cases_tally(user)] if coordinator else []),
+            _outreach_due_tally(user, today),
         ],
         rows=recent,
         extra={"recent_url": f"{inbox}?staff={user.pk}"},
@@ -94,6 +100,29 @@ def _open_cases_tally(user: User) -> Tally:
     counts = collaboration.case_counts_for_user(user=user)
     return Tally(_("進行中の多機関協働ケース"), sum(counts[state] for state in OPEN_STATES),
                  reverse("collaboration:case-list"))  # fmt: skip
+
+
+def _outreach_due_tally(user: User, today: Any) -> Tally:
+    """The outreach targets the user may read whose next action is due (one query; a count names no one)."""
+    due = outreach.targets_visible(user).exclude(stage=Stage.ENDED).filter(next_action_on__lte=today).count()
+    return Tally(_("対応日が来たアウトリーチ"), due, reverse("outreach:target-list"), alert=due > 0)
+
+
+def community_section(user: User) -> Section | None:
+    """地域づくり for its staff: the places open and this 年度's sessions (two queries), linking to its pages."""
+    if not community_memberships(user):
+        return None
+    first, last = fiscal_year_range(fiscal_year(timezone.localdate()))
+    places = Place.objects.filter(municipality_id=user.municipality_id, closed_on__isnull=True).count()
+    sessions = ActivitySession.objects.filter(
+        municipality_id=user.municipality_id, held_on__range=(first, last)
+    ).count()
+    index = reverse("community:index")
+    return Section(
+        role="community", title=_("地域づくり"),
+        counts=[Tally(_("開設中の拠点・居場所"), places, reverse("community:place-list")),
+                Tally(_("今年度の活動の回数"), sessions, index)],
+    )  # fmt: skip
 
 
 def supervisor_section(user: User) -> Section:
@@ -176,6 +205,8 @@ def sections_for_user(user: User, roles: set[str], request: HttpRequest | None =
     for role in (Role.CASEWORKER, Role.COORDINATOR):
         if role in roles:
             sections.append(casework_section(user, role, request))
+    if roles & {Role.CASEWORKER, Role.COORDINATOR} and (community := community_section(user)) is not None:
+        sections.append(community)
     if Role.SUPERVISOR in roles:
         sections.append(supervisor_section(user))
     if Role.ADMINISTRATOR in roles:

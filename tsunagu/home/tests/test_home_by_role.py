@@ -62,7 +62,9 @@ def test_each_roles_home_shows_its_counts_with_constant_queries(client, personas
         assert many[name][1] == few[name][1], name
 
     page = many["caseworker_a"][0]
-    assert counts(page, "caseworker") == {"回答待ちのつなぎ": "0", "今週の自分の予定": "0", "期限を過ぎたつなぎ": "0"}
+    assert counts(page, "caseworker") == {
+        "回答待ちのつなぎ": "0", "今週の自分の予定": "0", "期限を過ぎたつなぎ": "0", "対応日が来たアウトリーチ": "0",
+    }  # fmt: skip
     assert page.count("data-consultation=") == 5  # the latest five of seven
     assert f"?staff={personas.caseworker_a.pk}" in page
     assert 'data-section="supervisor"' not in page and 'data-section="auditor"' not in page
