@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from tsunagu.access.models import AccessGrant, Basis, Consent
 from tsunagu.core.models import CASEWORK_ROLES, Membership, Organization, User
@@ -307,3 +309,12 @@ def organizations_sharing_on(person_id: int, organization_ids: Iterable[int]) ->
         .filter(person_id=person_id, organization_id__in=sorted(set(organization_ids)), basis__in=SHARING_BASES)
         .values_list("organization_id", flat=True)
     )
+
+
+def casework_user(request: Any) -> User:
+    """The signed-in user of a page or API request, if they do casework somewhere; 404 for everyone else
+    (administrators, auditors), as every page about a person answers."""
+    user: User = request.user
+    if not casework_organization_ids(user):
+        raise Http404
+    return user

@@ -8,32 +8,23 @@ log must be able to answer "who took this person's record out, and when".
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from tsunagu.access.policy import casework_organization_ids
+from tsunagu.access.policy import casework_user
 from tsunagu.audit.models import Action
 from tsunagu.consultations.prints import consultation_intake_pdf
-from tsunagu.core.models import User
 from tsunagu.people.selectors import location_hidden_for_user
 from tsunagu.people.timeline_views import pdf_response
 from tsunagu.printing.language import official_print
 from tsunagu.records.selectors import record_get_for_user
 
 
-def _casework_user(request: HttpRequest) -> User:
-    """The signed-in user, if they do casework somewhere; 404 for everyone else (as the HTML pages do)."""
-    user: User = request.user  # type: ignore[assignment]
-    if not casework_organization_ids(user):
-        raise Http404
-    return user
-
-
 @require_GET
 @official_print
 def consultation_print(request: HttpRequest, pk: int) -> HttpResponse:
     """相談受付・申込票 (PDF) of a consultation the user may read."""
-    user = _casework_user(request)
+    user = casework_user(request)
     consultation = record_get_for_user(
         user=user, kind="consultation", pk=pk, request=request, action=Action.EXPORT,
         summary="相談受付・申込票を印刷（PDF）",

@@ -4,28 +4,20 @@ whatever the screen language (``official_print``)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from tsunagu.access.policy import casework_organization_ids
-from tsunagu.core.models import User
+from tsunagu.access.policy import casework_user
 from tsunagu.meetings.minutes import minutes_get_for_user
 from tsunagu.meetings.printing import agenda_pdf, minutes_pdf
 from tsunagu.people.timeline_views import pdf_response
 from tsunagu.printing.language import official_print
 
 
-def _casework_user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not casework_organization_ids(user):
-        raise Http404
-    return user
-
-
 @require_GET
 @official_print
 def agenda_print(request: HttpRequest, pk: int) -> HttpResponse:
-    view = minutes_get_for_user(user=_casework_user(request), pk=pk, summary="会議の議題一覧を印刷（PDF）",
+    view = minutes_get_for_user(user=casework_user(request), pk=pk, summary="会議の議題一覧を印刷（PDF）",
                                 request=request)  # fmt: skip
     return pdf_response(agenda_pdf(view), f"meeting-agenda-{pk}.pdf")
 
@@ -33,6 +25,6 @@ def agenda_print(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @official_print
 def minutes_print(request: HttpRequest, pk: int) -> HttpResponse:
-    view = minutes_get_for_user(user=_casework_user(request), pk=pk, summary="会議の議事録を印刷（PDF）",
+    view = minutes_get_for_user(user=casework_user(request), pk=pk, summary="会議の議事録を印刷（PDF）",
                                 request=request)  # fmt: skip
     return pdf_response(minutes_pdf(view), f"meeting-minutes-{pk}.pdf")

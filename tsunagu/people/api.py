@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from tsunagu.access import selectors as access
 from tsunagu.access.models import ConsentGiver, ConsentMethod
-from tsunagu.access.policy import casework_organization_ids
+from tsunagu.access.policy import casework_user
 from tsunagu.access.services import ConsentInput, consent_record, consent_withdraw
 from tsunagu.api.pagination import offset_page, paginated
 from tsunagu.api.views import ApiView, if_match_version, with_etag
@@ -29,15 +29,6 @@ from tsunagu.people.protection import LOCATION_FIELDS
 from tsunagu.people.residents import ResidentImportError, import_residents
 from tsunagu.people.search import PersonQuery
 from tsunagu.records.selectors import TimelinePage, timeline_for_user
-
-
-def casework_user(request: Request) -> User:
-    """The caller, if they do casework somewhere; 404 for everyone else (administrators, auditors), as the
-    pages answer."""
-    user: User = request.user
-    if not casework_organization_ids(user):
-        raise Http404
-    return user
 
 
 class GroundsOutput(serializers.Serializer):

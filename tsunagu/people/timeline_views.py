@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tsunagu.access.policy import acting_organizations, casework_organization_ids
-from tsunagu.core.models import User
+from tsunagu.access.policy import acting_organizations, casework_user
 from tsunagu.people import selectors
 from tsunagu.people.models import Relationship
 from tsunagu.printing.language import official_print
@@ -32,19 +31,12 @@ from tsunagu.records.selectors import (
 PAGE_SIZE = 50
 
 
-def _casework_user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not casework_organization_ids(user):
-        raise Http404
-    return user
-
-
 def render_person_timeline(
     request: HttpRequest, pk: int, *, bound_forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     """The person's timeline page; a kind's view re-renders it with its bound form when a record is refused,
     so that nothing typed is lost."""
-    user = _casework_user(request)
+    user = casework_user(request)
     view = selectors.person_get_for_user(user=user, pk=pk, request=request)
     page = timeline_for_user(
         user=user, person_ids=[pk], before=request.GET.get("before", ""), size=PAGE_SIZE, subject=view.person,
@@ -78,7 +70,7 @@ def render_household_timeline(
     request: HttpRequest, pk: int, *, bound_forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     """The household's timeline page; as ``render_person_timeline``, a refused record comes back as typed."""
-    user = _casework_user(request)
+    user = casework_user(request)
     view = selectors.household_get_for_user(user=user, pk=pk, request=request)
     members = [m.member.person for m in view.visible_members]
     page = timeline_for_user(
@@ -130,7 +122,7 @@ def _print_rows(items: list[TimelineItem], names: dict[int, str] | None = None) 
 @official_print
 def person_timeline_print(request: HttpRequest, pk: int) -> HttpResponse:
     """経過一覧 (PDF) of a person the user may see: the person read and the export of every record are audited."""
-    user = _casework_user(request)
+    user = casework_user(request)
     person = selectors.person_get_for_user(user=user, pk=pk, request=request).person
     items = timeline_export_for_user(user=user, person_ids=[pk], subject=person, subject_person_id=pk, request=request)
     subject = TimelineSubject(person.full_name, person.full_name_kana, person.birth_date)
@@ -143,7 +135,7 @@ def household_timeline_print(request: HttpRequest, pk: int) -> HttpResponse:
     """経過一覧 (PDF) of a household: the members the user may see and the household's own records, as the
     page shows them; the household read and the export are audited. No address: the page prints who, not
     where (a protected member's location never reaches paper this way)."""
-    user = _casework_user(request)
+    user = casework_user(request)
     view = selectors.household_get_for_user(user=user, pk=pk, request=request)
     visible = view.visible_members
     members = [m.member.person for m in visible]
