@@ -195,12 +195,14 @@ def read_grounds(user: User, item: AgendaItem) -> Grounds | None:
     """The grounds of a member's read of an item: the strongest basis their organisations hold on the person,
     naming this meeting's grant when that basis is the meeting's (None: nothing lets them in)."""
     decision = decide(user, item.person_id)
-    if not decision.allowed:
-        return None
+    return meeting_grounds(decision, item.meeting) if decision.allowed else None
+
+
+def meeting_grounds(decision: Any, meeting: Meeting) -> Grounds:
+    """Of an allowed access decision, the grounds to name: the strongest basis, as the grant this meeting gave
+    where that basis is the meeting's."""
     strongest = decision.strongest
-    mine = next(
-        (g for g in decision.grants if g.basis == strongest.basis and g.source == item.meeting.source), strongest
-    )
+    mine = next((g for g in decision.grants if g.basis == strongest.basis and g.source == meeting.source), strongest)
     return grounds_of(mine)
 
 

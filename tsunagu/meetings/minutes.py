@@ -23,12 +23,12 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 
 from tsunagu.access.disclosure import Shown, shown_audit
-from tsunagu.access.policy import casework_memberships, decisions_for, grounds_of
+from tsunagu.access.policy import casework_memberships
 from tsunagu.audit.models import Action
 from tsunagu.core.models import Role, User
 from tsunagu.meetings import law
 from tsunagu.meetings.models import AgendaItem, Decision, FollowUpTask, Meeting, MeetingMember
-from tsunagu.meetings.selectors import ItemView
+from tsunagu.meetings.selectors import ItemView, items_readable
 
 
 def is_coordinator(user: User, meeting: Meeting) -> bool:
@@ -82,17 +82,7 @@ def minutes_get_for_user(*, user: User, pk: int, summary: str, request: HttpRequ
     if meeting is None or not may_read_minutes(user, meeting):
         raise Http404
     items = list(_ITEMS.filter(meeting=meeting))
-    decisions = decisions_for(user, sorted({i.person_id for i in items}))
-    shown: list[ItemView] = []
-    for item in items:
-        decision = decisions.get(item.person_id)
-        if decision is None or not decision.allowed:
-            continue
-        mine = next(
-            (g for g in decision.grants if g.basis == decision.strongest.basis and g.source == meeting.source),
-            decision.strongest,
-        )
-        shown.append(ItemView(item=item, grounds=grounds_of(mine)))
+    shown = items_readable(user, meeting, items)
     shown_audit(
         user=user, shown=[Shown("agenda_item", v.item.pk, v.item.person_id, v.grounds) for v in shown],
         summary=summary, action=Action.EXPORT, obj=meeting, request=request,

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from tsunagu.access.disclosure import Shown, disclosure_audit, shown_audit
-from tsunagu.access.policy import Grounds, decisions_for, grounds_of
+from tsunagu.access.policy import Grounds, decisions_for
 from tsunagu.core.models import User
 from tsunagu.meetings import law
 from tsunagu.meetings.models import AgendaItem, Decision, FollowUpTask, Meeting, MeetingMember
@@ -75,6 +75,16 @@ def _items(meeting: Meeting) -> QuerySet[AgendaItem]:
     )
 
 
+def items_readable(user: User, meeting: Meeting, items: list[AgendaItem]) -> list[ItemView]:
+    """The items whose person the user may read, each with the grounds to name (one query for all)."""
+    decisions = decisions_for(user, sorted({i.person_id for i in items}))
+    return [
+        ItemView(item=item, grounds=law.meeting_grounds(decision, meeting))
+        for item in items
+        if (decision := decisions.get(item.person_id)) is not None and decision.allowed
+    ]
+
+
 def meeting_get_for_user(*, user: User, pk: int, request: HttpRequest | None = None) -> MeetingView:
     """The meeting page: 404 for non-members; the agenda's people only once ``law.may_open_agenda``, each
     shown audited with its grounds (one entry per organisation and basis)."""
@@ -83,16 +93,7 @@ def meeting_get_for_user(*, user: User, pk: int, request: HttpRequest | None = N
     items = list(_items(meeting))
     shown: list[ItemView] = []
     if may_open:
-        decisions = decisions_for(user, sorted({i.person_id for i in items}))
-        for item in items:
-            decision = decisions.get(item.person_id)
-            if decision is None or not decision.allowed:
-                continue
-            mine = next(
-                (g for g in decision.grants if g.basis == decision.strongest.basis and g.source == meeting.source),
-                decision.strongest,
-            )
-            shown.append(ItemView(item=item, grounds=grounds_of(mine)))
+        shown = items_readable(user, meeting, items)
         shown_audit(
             user=user, shown=[Shown("agenda_item", v.item.pk, v.item.person_id, v.grounds) for v in shown],
             summary="会議の検討事項を表示", obj=meeting, request=request,
