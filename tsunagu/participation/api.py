@@ -33,7 +33,6 @@ from tsunagu.people import selectors as people
 from tsunagu.people.api import GroundsOutput, PersonSummaryOutput, casework_user
 from tsunagu.plans.api import NamedOutput
 from tsunagu.support_plans import selectors as plans
-from tsunagu.support_plans.models import PlanAction
 
 MAX_ID = 2**63 - 1
 CURSOR_PARAMETERS = [
@@ -484,11 +483,7 @@ class SupportListApi(ApiView):
         action_id = data.pop("plan_action")
         action = None
         if action_id:
-            plan_id = PlanAction.objects.filter(pk=action_id).values_list("plan_id", flat=True).first()
-            if plan_id is None:
-                raise Http404
-            plan = plans.plan_check_for_user(user=user, pk=plan_id)
-            action = plan.actions.select_related("plan").get(pk=action_id)
+            action = plans.action_for_user(user=user, pk=action_id, audited=False)
         data["district"] = _district(user, data["district"])
         data["source"], data["transport"] = Source(data["source"]), Transport(data["transport"])
         support = services.support_open(

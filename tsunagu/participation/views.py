@@ -33,7 +33,6 @@ from tsunagu.participation.forms import (
 from tsunagu.participation.models import FollowUpAbout, ParticipationMatch, ParticipationSupport
 from tsunagu.people import selectors as people
 from tsunagu.support_plans import selectors as plans
-from tsunagu.support_plans.models import PlanAction
 
 PAGE_SIZE = 50
 ACTION, HOUSEHOLD, FISCAL_YEAR, MONTH = (
@@ -200,11 +199,7 @@ def person_support_create(request: HttpRequest, pk: int) -> HttpResponse:
     action = None
     action_id = ACTION.get(request.GET)
     if action_id:
-        plan_id = PlanAction.objects.filter(pk=action_id).values_list("plan_id", flat=True).first()
-        if plan_id is None:
-            raise Http404
-        plan = plans.plan_get_for_user(user=user, pk=plan_id, request=request).record  # 404 outside access
-        action = plan.actions.select_related("plan").get(pk=action_id)
+        action = plans.action_for_user(user=user, pk=action_id, request=request)  # 404 outside access
     household_id = HOUSEHOLD.get(request.GET)
     household = people.household_check_for_user(user=user, pk=household_id).household if household_id else None
     initial = {"wishes": action.content} if action is not None else {}

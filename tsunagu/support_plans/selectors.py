@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from tsunagu.access.disclosure import shown_audit
@@ -51,6 +51,24 @@ def plan_get_for_user(*, user: User, pk: int, request: HttpRequest | None = None
 def plan_check_for_user(*, user: User, pk: int) -> SupportPlan:
     """The plan a write starts from: 404 outside access; the write is audited by its service."""
     return record_check_for_user(user=user, kind="support_plan", pk=pk)
+
+
+def action_for_user(*, user: User, pk: int, request: HttpRequest | None = None, audited: bool = True) -> PlanAction:
+    """A role line (役割分担) through its plan: 404 unless the user may read the plan. ``audited``: the plan's read
+    is written (a page that shows the line); a write that starts from it is audited by its own service."""
+    plan_id = (
+        PlanAction.objects.filter(pk=pk, plan__municipality_id=user.municipality_id)
+        .values_list("plan_id", flat=True)
+        .first()
+    )
+    if plan_id is None:
+        raise Http404
+    plan = (
+        plan_get_for_user(user=user, pk=plan_id, request=request).record
+        if audited
+        else plan_check_for_user(user=user, pk=plan_id)
+    )
+    return plan.actions.select_related("plan").get(pk=pk)
 
 
 @dataclass(frozen=True)

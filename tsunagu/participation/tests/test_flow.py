@@ -37,7 +37,7 @@ from tsunagu.participation.tests.factories import (
     workshop,
     young_man_needs,
 )
-from tsunagu.people.models import Household, Relationship
+from tsunagu.people.models import Household, HouseholdMember, Relationship
 from tsunagu.people.tests.helpers import household_of, register
 from tsunagu.support_plans import services as plans
 from tsunagu.support_plans.models import Application
@@ -198,3 +198,23 @@ def test_his_participation_is_read_only_through_the_access_core(client, personas
     assert client.get(reverse("participation:resource-detail", args=[town["farm"].pk])).status_code == 200
     client.force_login(personas.stranger)
     assert client.get(reverse("participation:resource-detail", args=[town["farm"].pk])).status_code == 404
+
+
+def test_a_support_opened_from_a_role_line_reads_it_through_its_plan(client, personas, town):
+    """``?action=``: the role line's plan must be one the worker may read (the read audited); a line of a plan
+    about someone the workshop cannot read, or no line at all, is 404 — on the page as in the API."""
+    staff, man = town["staff"], town["man"]
+    mother = HouseholdMember.objects.exclude(person=man).get(household=town["home"]).person
+    hidden_plan = plans.plan_create(user=personas.coordinator, plan_type="self-reliance", person=mother,
+                                    household=town["home"], data=plan_input("self-reliance", wishes="母の希望"))  # fmt: skip
+    hidden = plans.action_add(user=personas.coordinator, plan=hidden_plan, data=plans.ActionInput(
+        content="母の見守り（参加支援事業）", organization=hidden_plan.organization,
+        application=Application.PARTICIPATION))  # fmt: skip
+    client.force_login(staff)
+    url = reverse("participation:person-support-create", args=[man.pk])
+    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True)[0]
+    page = client.get(url, {"action": town["action"].pk})
+    assert page.status_code == 200 and "日中の居場所・就労体験の利用調整" in page.content.decode()
+    assert AuditEntry.objects.filter(pk__gt=before, object_id=str(town["plan"].pk)).exists()
+    for action_id in (hidden.pk, 999_999):
+        assert client.get(url, {"action": action_id}).status_code == 404
