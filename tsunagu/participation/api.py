@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tsunagu.api.pagination import keyset_page, paginated
-from tsunagu.api.views import ApiView
+from tsunagu.api.views import ApiView, if_match_version, with_etag
 from tsunagu.core.models import District, User
-from tsunagu.participation import counts, selectors, services, states
+from tsunagu.participation import counts, edits, selectors, services, states
 from tsunagu.participation.defaults import kinds_ensure
 from tsunagu.participation.models import (
     DevelopmentOutcome,
@@ -79,6 +79,7 @@ TIME = {"required": False, "allow_null": True, "default": None}
 
 class HostOutput(serializers.Serializer):
     id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="変更するときに If-Match で送る版（ETag と同じ）")
     name = serializers.CharField()
     sector = serializers.CharField()
     contact_name = serializers.CharField()
@@ -93,6 +94,7 @@ class HostPage(serializers.Serializer):
 
 class ResourceOutput(serializers.Serializer):
     id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="変更するときに If-Match で送る版（ETag と同じ）")
     name = serializers.CharField()
     kind = NamedOutput()
     host = NamedOutput()
@@ -343,6 +345,19 @@ class FollowUpInput(serializers.Serializer):
     next_step = serializers.CharField(max_length=200, default="", allow_blank=True)
 
 
+def _resource_input(user: User, data: dict[str, Any]) -> services.ResourceInput:
+    host = Host.objects.filter(municipality_id=user.municipality_id, pk=data.pop("host")).first()
+    kind = kinds_ensure(user.municipality_id).filter(code=data.pop("kind")).first()
+    if host is None or kind is None:
+        raise serializers.ValidationError({"host": ["受け入れ先と種類はこの自治体のものから選んでください。"]})
+    data["district"] = _district(user, data["district"])
+    return services.ResourceInput(host=host, kind=kind, **data)
+
+
+IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
+                            description='取得したときの ETag（例: "3"）')  # fmt: skip
+
+
 def _district(user: User, pk: int | None) -> District | None:
     if pk is None:
         return None
@@ -368,20 +383,27 @@ class ResourceListApi(ApiView):
     def post(self, request: Request) -> Response:
         user = casework_user(request)
         data = dict(_valid(ResourceInput(data=request.data)).validated_data)
-        host = Host.objects.filter(municipality_id=user.municipality_id, pk=data.pop("host")).first()
-        kind = kinds_ensure(user.municipality_id).filter(code=data.pop("kind")).first()
-        if host is None or kind is None:
-            raise serializers.ValidationError({"host": ["受け入れ先と種類はこの自治体のものから選んでください。"]})
-        data["district"] = _district(user, data["district"])
-        resource = services.resource_create(user=user, data=services.ResourceInput(host=host, kind=kind, **data),
-                                            request=request._request)  # fmt: skip
+        resource = services.resource_create(user=user, data=_resource_input(user, data), request=request._request)
         return Response(ResourceOutput(resource).data, status=201)
 
 
 class ResourceDetailApi(ApiView):
     @extend_schema(summary="社会資源", operation_id="participation_resource_retrieve", responses=ResourceOutput)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ResourceOutput(selectors.resource_get_for_user(user=_staff(request), pk=pk)).data)
+        resource = selectors.resource_get_for_user(user=_staff(request), pk=pk)
+        return with_etag(Response(ResourceOutput(resource).data), resource.version)
+
+    @extend_schema(summary="社会資源を変更（全項目、If-Match 必須）", operation_id="participation_resource_update",
+                   request=ResourceInput, responses=ResourceOutput, parameters=[IF_MATCH])  # fmt: skip
+    def put(self, request: Request, pk: int) -> Response:
+        user = casework_user(request)
+        resource = selectors.resource_get_for_user(user=user, pk=pk)
+        version = if_match_version(request)
+        data = dict(_valid(ResourceInput(data=request.data)).validated_data)
+        resource = edits.resource_update(user=user, resource=resource, data=_resource_input(user, data),
+                                         expected_version=version, request=request._request)  # fmt: skip
+        resource = selectors.resource_get_for_user(user=user, pk=pk)
+        return with_etag(Response(ResourceOutput(resource).data), resource.version)
 
 
 class ResourceCloseApi(ApiView):
@@ -410,6 +432,24 @@ class HostListApi(ApiView):
         data = _valid(HostInput(data=request.data)).validated_data
         host = services.host_create(user=user, data=services.HostInput(**data), request=request._request)
         return Response(HostOutput(host).data, status=201)
+
+
+class HostDetailApi(ApiView):
+    @extend_schema(summary="受け入れ先", operation_id="participation_host_retrieve", responses=HostOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        host = selectors.host_get_for_user(user=_staff(request), pk=pk)
+        return with_etag(Response(HostOutput(host).data), host.version)
+
+    @extend_schema(summary="受け入れ先を変更（全項目を送る、If-Match 必須）", operation_id="participation_host_update",
+                   request=HostInput, responses=HostOutput, parameters=[IF_MATCH])  # fmt: skip
+    def put(self, request: Request, pk: int) -> Response:
+        user = casework_user(request)
+        host = selectors.host_get_for_user(user=user, pk=pk)
+        version = if_match_version(request)
+        data = _valid(HostInput(data=request.data)).validated_data
+        host = edits.host_update(user=user, host=host, data=services.HostInput(**data), expected_version=version,
+                                 request=request._request)  # fmt: skip
+        return with_etag(Response(HostOutput(host).data), host.version)
 
 
 class DevelopmentListApi(ApiView):

@@ -9,6 +9,7 @@ urlpatterns = [
         "participation/resources/<int:pk>/close/", api.ResourceCloseApi.as_view(), name="participation-resource-close"
     ),
     path("participation/hosts/", api.HostListApi.as_view(), name="participation-host-list"),
+    path("participation/hosts/<int:pk>/", api.HostDetailApi.as_view(), name="participation-host-detail"),
     path("participation/development/", api.DevelopmentListApi.as_view(), name="participation-development-list"),
     path("participation/counts/", api.CountsApi.as_view(), name="participation-counts"),
     path("participation/supports/", api.SupportListApi.as_view(), name="participation-support-list"),

@@ -8,6 +8,9 @@ class ParticipationConfig(AppConfig):
     verbose_name = gettext_lazy("参加支援事業")
 
     def ready(self) -> None:
-        from tsunagu.participation import records
+        from tsunagu.participation import plan_links, records
+        from tsunagu.support_plans import application_links
+        from tsunagu.support_plans.models import Application
 
         records.register()
+        application_links.register(Application.PARTICIPATION, plan_links.links)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.core.japanese.forms import WarekiDateField
 from tsunagu.core.models import District, User
 from tsunagu.core.params import ModelChoiceField
+from tsunagu.core.versioning import VersionedForm
 from tsunagu.participation import services, states
 from tsunagu.participation.defaults import kinds_ensure
 from tsunagu.participation.models import (
@@ -45,7 +46,11 @@ class HostForm(forms.Form):
     address = forms.CharField(label=_("所在地"), max_length=200, required=False)
 
     def to_input(self) -> services.HostInput:
-        return services.HostInput(**self.cleaned_data)
+        return services.HostInput(**{name: self.cleaned_data[name] for name in HostForm.base_fields})
+
+
+class HostEditForm(VersionedForm, HostForm):
+    """Changing a host: the form carries the version it was opened at (``edits.host_update``)."""
 
 
 class ResourceForm(forms.Form):
@@ -82,9 +87,20 @@ class ResourceForm(forms.Form):
         self.fields["district"].queryset = _districts(municipality_id)  # type: ignore[attr-defined]
 
     def to_input(self) -> services.ResourceInput:
-        data = dict(self.cleaned_data)
+        data = {name: self.cleaned_data[name] for name in ResourceForm.base_fields}
         data["weekdays"] = "".join(d for d in WEEKDAYS if d in data["weekdays"])
         return services.ResourceInput(**data)
+
+
+class ResourceEditForm(VersionedForm, ResourceForm):
+    """Changing a resource: the form carries the version it was opened at (``edits.resource_update``)."""
+
+    @classmethod
+    def initial_of(cls, resource: Resource) -> dict[str, Any]:
+        initial = {name: getattr(resource, name) for name in ResourceForm.base_fields}
+        initial["weekdays"] = list(resource.weekdays)
+        initial["version"] = resource.version
+        return initial
 
 
 class DevelopmentForm(forms.Form):

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import District, Municipality, Organization
+from tsunagu.core.versioning import VersionedModel
 from tsunagu.records.models import CaseRecord
 
 # 月火水木金土日: weekdays are stored as a string of these characters (Monday first, as date.weekday()).
@@ -41,9 +42,10 @@ class ResourceKind(models.Model):
         return self.name
 
 
-class Host(models.Model):
+class Host(VersionedModel):
     """受け入れ先: the business, farm, group or facility that hosts resources. A host that has received a person
-    (見学・体験 or 参加) in a 年度 is counted as that 年度's 協力事業者 (``counts``)."""
+    (見学・体験 or 参加) in a 年度 is counted as that 年度's 協力事業者 (``counts``). Edited through forms by the
+    registry's keepers: ``version`` keeps two of them from overwriting each other (``edits``)."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("受け入れ先"), max_length=100)
@@ -65,9 +67,10 @@ class Host(models.Model):
         return self.name
 
 
-class Resource(models.Model):
+class Resource(VersionedModel):
     """社会資源: what happens there, for whom, when, where and on what conditions. ``capacity`` is how many
-    people it takes at once (null: no limit); a closed resource (``closed_on``) takes no new match."""
+    people it takes at once (null: no limit); a closed resource (``closed_on``) takes no new match. Edited
+    through forms, with ``version`` (``edits``); closing it moves the version on too."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     host = models.ForeignKey(Host, on_delete=models.PROTECT, related_name="resources", verbose_name=_("受け入れ先"))

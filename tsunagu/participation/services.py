@@ -280,6 +280,7 @@ def resource_close(*, user: User, resource: Resource, closed_on: date, request: 
     already = _("この社会資源はすでに受け入れを終了しています。")
     resource = transition(resource, expect={"closed_on": None}, values={"closed_on": closed_on},
                           refused=lambda _c: ParticipationError(already))  # fmt: skip
+    bump_version(resource)  # an edit form opened before the closing must not save over it unseen
     _audit_master(user, organization, resource, Action.UPDATE, "社会資源の受け入れを終了",
                   {"closed_on": [None, closed_on]}, request)  # fmt: skip
     return resource

@@ -19,19 +19,23 @@ from tsunagu.core.japanese.wareki import fiscal_year
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors, page_of
 from tsunagu.core.params import IdParam
-from tsunagu.participation import counts, selectors, services, states
+from tsunagu.core.versioning import EditConflict
+from tsunagu.participation import counts, edits, selectors, services, states
 from tsunagu.participation.forms import (
     CloseForm,
     DevelopmentForm,
     FollowUpForm,
+    HostEditForm,
     HostForm,
     ProposeForm,
+    ResourceEditForm,
     ResourceForm,
     StateForm,
     SupportForm,
 )
 from tsunagu.participation.models import FollowUpAbout, ParticipationMatch, ParticipationSupport
 from tsunagu.people import selectors as people
+from tsunagu.support_plans import plan_types
 from tsunagu.support_plans import selectors as plans
 
 PAGE_SIZE = 50
@@ -119,6 +123,56 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "editor": services.registry_organization(user) is not None, "close_form": CloseForm(
             initial={"closed_on": timezone.localdate()}),
     })  # fmt: skip
+
+
+def _editor(request: HttpRequest) -> User:
+    """A keeper of the registry (the programme's organisations and its 所管課); others get 404."""
+    user = _casework(request)
+    if services.registry_organization(user) is None:
+        raise Http404
+    return user
+
+
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a resource; of two keepers saving at once the second sees what changed and nothing is saved."""
+    user = _editor(request)
+    resource = selectors.resource_get_for_user(user=user, pk=pk)
+    form = ResourceEditForm(request.POST or None, user=user, initial=ResourceEditForm.initial_of(resource))
+    if request.method == "POST" and form.is_valid():
+        try:
+            edits.resource_update(user=user, resource=resource, data=form.to_input(),
+                                  expected_version=form.cleaned_data["version"], request=request)  # fmt: skip
+        except EditConflict as conflict:
+            form.moved_on(conflict)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, gettext("社会資源「%(name)s」を変更しました。") % {"name": resource.name})
+            return redirect("participation:resource-detail", pk=resource.pk)
+    return render(request, "participation/resource_form.html", {"form": form, "resource": resource},
+                  status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def host_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _editor(request)
+    host = selectors.host_get_for_user(user=user, pk=pk)
+    initial = {name: getattr(host, name) for name in edits.HOST_FIELDS} | {"version": host.version}
+    form = HostEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edits.host_update(user=user, host=host, data=form.to_input(), expected_version=form.cleaned_data["version"],
+                              request=request)  # fmt: skip
+        except EditConflict as conflict:
+            form.moved_on(conflict)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, gettext("受け入れ先「%(name)s」を変更しました。") % {"name": host.name})
+            return redirect("participation:resource-list")
+    return render(request, "participation/host_form.html", {"form": form, "host": host},
+                  status=400 if request.method == "POST" else 200)  # fmt: skip
 
 
 @require_POST
@@ -227,11 +281,24 @@ def support_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "support": support, "grounds": view.grounds, "holder": holder,
         "matches": selectors.matches_of_support(user=user, support=support, request=request)[:100],
+        "from_plan": _plan_line(request, user, support),
     }  # fmt: skip
     if holder and support.is_open:
         context.update(ranking=selectors.ranking_for(support)[:30], close_form=CloseForm(
             initial={"closed_on": timezone.localdate()}))  # fmt: skip
     return render(request, "participation/support_detail.html", context)
+
+
+def _plan_line(request: HttpRequest, user: User, support: ParticipationSupport) -> dict[str, Any] | None:
+    """The plan and role line the support came from, read through the plan (audited); a plan the user may not
+    read (the consent that reached it withdrawn, another reader) is named as such, nothing of it shown."""
+    if support.plan_action_id is None:
+        return None
+    try:
+        action = plans.action_for_user(user=user, pk=support.plan_action_id, request=request)
+    except Http404:
+        return {"hidden": True}
+    return {"action": action, "plan": action.plan, "type": plan_types.get(action.plan.plan_type)}
 
 
 @require_POST

@@ -24,7 +24,7 @@ from tsunagu.core.params import IdParam
 from tsunagu.core.versioning import EditConflict
 from tsunagu.people import selectors as people
 from tsunagu.plans.selectors import organization_list_for_user
-from tsunagu.support_plans import follow_up, plan_types, selectors, services
+from tsunagu.support_plans import application_links, follow_up, plan_types, selectors, services
 from tsunagu.support_plans.forms import (
     ActionForm,
     ApproveForm,
@@ -131,6 +131,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                            and a.flagged_at is None and plan.status in (PlanStatus.DRAFT, PlanStatus.APPROVED)],
         "flagged": [a for a in parts.actions if a.flagged_at is not None],
     }  # fmt: skip
+    # The programmes' own links on lines applying for them (参加支援を始める …): application_links.
+    links = application_links.links_for(user, plan, parts.actions)
+    for a in parts.actions:
+        a.links = links.get(a.pk, [])  # type: ignore[attr-defined]
     if holder and plan.status == PlanStatus.DRAFT:
         context["goal_form"] = GoalForm()
         context["action_form"] = ActionForm(plan=plan, organizations=organizations)
