@@ -74,7 +74,8 @@ NOT_PERSONAL = {
     "api:community-session-detail", "api:community-session-participations",
     # 参加支援's registry (resources and their hosts) names no person (tested in tsunagu.participation).
     "participation:resource-detail", "participation:resource-close", "api:participation-resource-detail",
-    "api:participation-resource-close",
+    "api:participation-resource-close", "participation:resource-edit", "participation:host-edit",
+    "api:participation-host-detail",
 }  # fmt: skip
 EXCLUDED_NAMESPACES = {"tsunagu-admin"}
 
