@@ -15,6 +15,7 @@ from tsunagu.collaboration.models import ClosureReason, EvaluationResult
 from tsunagu.core.japanese.forms import WarekiDateField
 from tsunagu.core.models import Membership, Organization
 from tsunagu.core.params import ModelChoiceField
+from tsunagu.core.versioning import VersionedForm
 from tsunagu.meetings.acting import ClosureInput, EvaluationInput
 from tsunagu.meetings.models import Meeting
 from tsunagu.plans.models import DecisionKind, MeetingType
@@ -64,7 +65,7 @@ class AgendaItemForm(forms.Form):
     topic = forms.CharField(label=_("検討事項"), max_length=200)
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(VersionedForm):
     minutes = forms.CharField(label=_("議事録"), widget=forms.Textarea(attrs={"rows": 6}))
 
 

@@ -17,7 +17,7 @@ as an export, one entry per organisation and basis, naming the meeting and the g
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
@@ -27,7 +27,7 @@ from tsunagu.access.policy import casework_memberships
 from tsunagu.audit.models import Action
 from tsunagu.core.models import Role, User
 from tsunagu.meetings import law
-from tsunagu.meetings.models import AgendaItem, Decision, FollowUpTask, Meeting, MeetingMember
+from tsunagu.meetings.models import AgendaItem, Attachment, Decision, FollowUpTask, Meeting, MeetingMember
 from tsunagu.meetings.selectors import ItemView, items_readable
 
 
@@ -50,6 +50,8 @@ class MinutesView:
     items: list[ItemView]
     hidden_items: int
     tasks: list[FollowUpTask]
+    # 資料 by agenda item id (None: the meeting's own), titles only; removed ones are not listed.
+    attachments: dict[int | None, list[str]] = field(default_factory=dict)
 
 
 _ITEMS = (
@@ -88,4 +90,11 @@ def minutes_get_for_user(*, user: User, pk: int, summary: str, request: HttpRequ
         summary=summary, action=Action.EXPORT, obj=meeting, request=request,
     )  # fmt: skip
     tasks = list(meeting.tasks.select_related("owner", "organization").order_by("due_on", "id"))
-    return MinutesView(meeting=meeting, items=shown, hidden_items=len(items) - len(shown), tasks=tasks)
+    printed = {v.item.pk for v in shown}
+    attachments: dict[int | None, list[str]] = {}
+    rows = Attachment.objects.filter(meeting=meeting, removed_at__isnull=True).order_by("id")
+    for item_id, title in rows.values_list("agenda_item_id", "title"):
+        if item_id is None or item_id in printed:  # an unprinted item's 資料 are not named either
+            attachments.setdefault(item_id, []).append(title)
+    return MinutesView(meeting=meeting, items=shown, hidden_items=len(items) - len(shown), tasks=tasks,
+                       attachments=attachments)  # fmt: skip

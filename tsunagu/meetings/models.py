@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import Municipality, Organization
+from tsunagu.core.versioning import VersionedModel
 from tsunagu.plans.models import DecisionKind, MeetingType
 
 
@@ -90,8 +91,9 @@ class SecrecyAcknowledgement(models.Model):
         return f"{self.user} {self.acknowledged_at:%Y-%m-%d %H:%M}"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(VersionedModel):
     """One item of a meeting's agenda: a person (with their household or 多機関協働 case), and its minutes.
+    Versioned: the minutes are written through the page and the API (If-Match), and two writers collide.
 
     Not a registered case-record kind: the one rule for case records lets any organisation with a sharing
     grant read a kind, while a 支援会議's items and minutes are for its members only (``law``).
@@ -226,3 +228,38 @@ class InformationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agenda_item_id}: {self.organization_id}"
+
+
+class Attachment(models.Model):
+    """資料: a file attached to a meeting (配布資料) or to one of its agenda items (an assessment sheet).
+
+    Checked by content as a consent's scan is (``tsunagu.core.scans``: PDF, JPEG, PNG, TIFF) and stored under
+    a random name; the uploaded name is not kept. Who reads it is ``attachments.selectors``. A removal is
+    recorded, never a deletion: the file stays, so that what members saw can be shown later.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attachments")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    title = models.CharField(_("資料名"), max_length=200)
+    file = models.FileField(_("ファイル"), upload_to="meetings/%Y/")
+    file_type = models.CharField(_("形式"), max_length=10)  # the detected type's key (scans.ScanType.key)
+    size = models.PositiveIntegerField(_("大きさ"))
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("取り下げ日時"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("会議資料")
+        verbose_name_plural = _("会議資料")
+        ordering = ["meeting", "agenda_item", "id"]
+        indexes = [models.Index(fields=["meeting", "agenda_item"], name="attachment_by_meeting")]
+
+    def __str__(self) -> str:
+        return self.title

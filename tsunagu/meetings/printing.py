@@ -3,7 +3,8 @@
 Both open with the meeting — name, 和暦 date and time, place, convener, chair, legal basis — and a 非公開
 mark with the handling notice (meetings and their materials are closed to the public by default; a
 statutory meeting's members carry its duty of secrecy). The minutes add the members with their 守秘義務
-acknowledgement, then each agenda item with its minutes, decisions and follow-up tasks. Only the items the
+acknowledgement, the meeting's 資料 (titles), then each agenda item with its minutes, decisions, follow-up
+tasks and 資料 (titles). Only the items the
 caller let through are printed (``minutes.minutes_get_for_user``); the rest are counted. No address is
 printed, so a protected (DV) location never reaches paper.
 """
@@ -122,7 +123,11 @@ def _decisions(item_view: Any) -> Any:
     return markup("<br/>".join(parts) or "—", "value")
 
 
-def _item_section(item_view: Any) -> Any:
+def _titles(titles: list[str]) -> Any:
+    return markup("<br/>".join(f"・{escape(t)}" for t in titles) or "—", "value")
+
+
+def _item_section(item_view: Any, attachments: list[str]) -> Any:
     item = item_view.item
     rows: list[FormRow] = [
         ("順", str(item.order), "本人", item.person.full_name),
@@ -130,6 +135,8 @@ def _item_section(item_view: Any) -> Any:
         ("議事録", _text(item.minutes)),
         ("決定", _decisions(item_view)),
     ]
+    if attachments:
+        rows.append(("資料", _titles(attachments)))
     if item.case:
         rows.insert(2, ("多機関協働", item.case.get_state_display()))
     return labelled(rows, f"議題{item.order}")
@@ -138,8 +145,10 @@ def _item_section(item_view: Any) -> Any:
 def minutes_pdf(view: MinutesView, *, printed_at: datetime | None = None) -> bytes:
     title = f"{view.meeting.meeting_type.name} 議事録"
     story = [*_header(view, title), Spacer(1, GAP), _members_table(view)]
+    if view.attachments.get(None):
+        story += [Spacer(1, GAP), labelled([("資料", _titles(view.attachments[None]))], "配布資料")]
     for item_view in view.items:
-        story += [Spacer(1, GAP), _item_section(item_view)]
+        story += [Spacer(1, GAP), _item_section(item_view, view.attachments.get(item_view.item.pk, []))]
     if not view.items:
         story += [Spacer(1, GAP), para("印刷できる検討事項はありません。")]
     story += _hidden(view)

@@ -24,6 +24,13 @@ def register() -> None:
         Route("meetings:agenda-minutes", "agenda_item", needs="holder", method="POST"),
         Route("meetings:decision-add", "agenda_item", needs="holder", method="POST"),
         Route("meetings:task-done", "meeting_task", needs="holder", method="POST"),
+        # 資料: the example is a PNG on the example item, uploaded by the holder (tests/test_attachments.py
+        # has the other sides: before acknowledgement, the coordinator, after the follow-up closes).
+        Route("meetings:meeting-attachment-add", "meeting", needs="holder", method="POST"),
+        Route("meetings:item-attachment-add", "agenda_item", needs="holder", method="POST"),
+        Route("meetings:attachment-download", "meeting_attachment", needs="holder"),
+        # A second file for the removal: the holder takes it off, the colleague then gets the refusal (400).
+        Route("meetings:attachment-remove", "meeting_attachment_spare", needs="holder", method="POST"),
         ListRoute("meetings:meeting-list"),
         ListRoute("meetings:my-tasks"),
         ListRoute("meetings:calendar"),
@@ -33,6 +40,11 @@ def register() -> None:
         Route("api:agenda-item-detail", "agenda_item", needs="holder"),
         Route("api:agenda-item-decisions", "agenda_item", needs="holder", method="POST"),
         Route("api:meeting-task-done", "meeting_task", needs="holder", method="POST"),
+        Route("api:meeting-members", "meeting", needs="holder", method="POST"),
+        Route("api:meeting-close", "meeting", needs="holder", method="POST"),
+        Route("api:meeting-attachments", "meeting", needs="holder"),
+        Route("api:agenda-item-minutes", "agenda_item", needs="holder"),
+        Route("api:agenda-item-attachments", "agenda_item", needs="holder"),
         ListRoute("api:meeting-list"),
         ListRoute("api:meeting-task-list"),
         # 資料・情報の提供の求め: the example asks the holding agency itself, so its staff are both the members

@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from tsunagu.access.policy import casework_memberships, decide, grounds_of
 from tsunagu.access.services import grant_create, grants_revoke
 from tsunagu.audit.models import Action
+from tsunagu.audit.selectors import edit_conflict
 from tsunagu.audit.services import audit_record
 from tsunagu.collaboration.models import CollaborationCase
 from tsunagu.core.japanese.display import date_label
 from tsunagu.core.models import Organization, User
+from tsunagu.core.versioning import save_if_version
 from tsunagu.meetings import acting, law
 from tsunagu.meetings.errors import MeetingError
 from tsunagu.meetings.models import AgendaItem, Decision, FollowUpTask, Meeting, MeetingMember, SecrecyAcknowledgement
@@ -202,18 +204,26 @@ def agenda_item_add(
 
 
 @transaction.atomic
-def minutes_record(*, user: User, item: AgendaItem, minutes: str, request: HttpRequest | None = None) -> AgendaItem:
-    """The chair writes the item's minutes (議事録)."""
+def minutes_record(
+    *, user: User, item: AgendaItem, minutes: str, expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> AgendaItem:  # fmt: skip
+    """The chair writes the item's minutes (議事録), from the version they read (``expected_version``; the
+    item's as fetched when not given): a write since then is ``EditConflict`` and nothing is saved."""
     _require_chair(user, item.meeting)
     _require_open(item.meeting)
     if not minutes.strip():
         raise MeetingError({"minutes": [_("議事録を入力してください。")]})
+    before = item.minutes
     item.minutes = minutes.strip()
-    item.save(update_fields=["minutes"])
+    if not save_if_version(item, expected_version=expected_version or item.version, fields=["minutes"]):
+        item.minutes = before
+        current = AgendaItem.objects.get(pk=item.pk)
+        raise edit_conflict(record=current, since_version=expected_version or item.version, fields=["minutes"])
     grounds = law.read_grounds(user, item)
     audit_record(
         user=user, action=Action.UPDATE, organization=grounds.organization if grounds else item.meeting.convener,
-        obj=item, person_id=item.person_id, summary="会議の議事録を記録", changes={"minutes": ["", item.minutes]},
+        obj=item, person_id=item.person_id, summary="会議の議事録を記録", changes={"minutes": [before, item.minutes]},
         basis=grounds.basis if grounds else "", basis_source=grounds.source if grounds else "", request=request,
     )  # fmt: skip
     return item

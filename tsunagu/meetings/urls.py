@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tsunagu.meetings import prints, views, views_calendar
+from tsunagu.meetings.attachments import urls as attachments
 from tsunagu.meetings.information import urls as information
 
 app_name = "meetings"
@@ -22,4 +23,5 @@ urlpatterns = [
     path("items/<int:pk>/minutes/", views.agenda_minutes, name="agenda-minutes"),
     path("items/<int:pk>/decisions/", views.decision_add, name="decision-add"),
     *information.urlpatterns,
+    *attachments.urlpatterns,
 ]

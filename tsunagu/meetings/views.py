@@ -15,7 +15,10 @@ from tsunagu.access.policy import casework_organization_ids
 from tsunagu.collaboration import selectors as collaboration
 from tsunagu.core.models import CASEWORK_ROLES, Membership, User
 from tsunagu.core.pages import add_service_errors
+from tsunagu.core.versioning import EditConflict
 from tsunagu.meetings import acting, law, selectors, services
+from tsunagu.meetings.attachments import selectors as attachment_selectors
+from tsunagu.meetings.attachments.forms import AttachmentForm
 from tsunagu.meetings.forms import AgendaItemForm, DecisionForm, MeetingForm, MemberForm, MinutesForm
 from tsunagu.meetings.information import selectors as information_selectors
 from tsunagu.meetings.models import Meeting
@@ -77,6 +80,9 @@ def _detail(request: HttpRequest, user: User, pk: int, status: int = 200, **form
         "view": view, "meeting": meeting, "is_chair": is_chair,
         "member_form": forms.get("member_form") or (MemberForm(memberships=_candidates(meeting)) if is_chair else None),
         "agenda_form": forms.get("agenda_form") or AgendaItemForm(),
+        "attachments": attachment_selectors.attachments_of(meeting=meeting) if view.may_open else None,
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "attachment_action": "meetings:meeting-attachment-add", "attachment_target": meeting.pk,
     }  # fmt: skip
     return render(request, "meetings/meeting_detail.html", context, status=status)
 
@@ -171,11 +177,15 @@ def _item(request: HttpRequest, user: User, pk: int, status: int = 200, **forms)
     context = {
         "view": view, "item": view.item, "meeting": meeting, "is_chair": meeting.chair_id == user.pk,
         "decisions": list(selectors.decisions_of_item(item=view.item)),
-        "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": view.item.minutes}),
+        "minutes_form": forms.get("minutes_form")
+        or MinutesForm(initial={"minutes": view.item.minutes, "version": view.item.version}),
         "decision_form": forms.get("decision_form")
         or DecisionForm(meeting=meeting, goals=acting.goals_to_evaluate(user=user, item=view.item)),
         "information_requests": information_selectors.requests_of_item(item=view.item),
         "may_ask": law.may_ask(user, meeting),
+        "attachments": attachment_selectors.attachments_of(meeting=meeting, item=view.item),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "attachment_action": "meetings:item-attachment-add", "attachment_target": view.item.pk,
     }  # fmt: skip
     return render(request, "meetings/agenda_item.html", context, status=status)
 
@@ -191,7 +201,10 @@ def agenda_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     form = MinutesForm(request.POST)
     if form.is_valid():
         try:
-            services.minutes_record(user=user, item=view.item, minutes=form.cleaned_data["minutes"], request=request)
+            services.minutes_record(user=user, item=view.item, minutes=form.cleaned_data["minutes"],
+                                    expected_version=form.cleaned_data["version"], request=request)  # fmt: skip
+        except EditConflict as conflict:
+            form.moved_on(conflict)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -14,7 +14,7 @@ from tsunagu.access.services import acting_organization
 from tsunagu.meetings import services
 from tsunagu.meetings.information import services as information
 from tsunagu.meetings.models import AgendaItem, FollowUpTask, Meeting
-from tsunagu.meetings.tests.factories import acknowledge, meeting_type, put_on_agenda, refreshed
+from tsunagu.meetings.tests.factories import acknowledge, attach, meeting_type, put_on_agenda, refreshed
 
 
 def _meeting(arrangement) -> Meeting:
@@ -73,7 +73,26 @@ def information_request(arrangement) -> int:
     return arrangement.made["information_request"]
 
 
+def _attachment(arrangement, key: str, title: str) -> int:
+    meeting = _meeting(arrangement)
+    if key not in arrangement.made:
+        item = AgendaItem.objects.get(pk=arrangement.made["agenda_item"])
+        arrangement.made[key] = attach(arrangement.holder, meeting, title=title, item=item).pk
+    return arrangement.made[key]
+
+
+def meeting_attachment(arrangement) -> int:
+    """An assessment sheet on the example item, attached by the holder."""
+    return _attachment(arrangement, "meeting_attachment", "アセスメントシート")
+
+
+def meeting_attachment_spare(arrangement) -> int:
+    """A second one, which the matrix's removal takes off."""
+    return _attachment(arrangement, "meeting_attachment_spare", "配布資料")
+
+
 EXAMPLES = {
     "meeting": meeting, "agenda_item": agenda_item, "meeting_task": meeting_task,
-    "information_request": information_request,
+    "information_request": information_request, "meeting_attachment": meeting_attachment,
+    "meeting_attachment_spare": meeting_attachment_spare,
 }  # fmt: skip

@@ -3,9 +3,12 @@ test can hold a meeting under any configuration."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from tsunagu.core.models import Organization, User
 from tsunagu.meetings import services
@@ -67,3 +70,17 @@ def put_on_agenda(user: User, meeting: Meeting, person, topic: str = "ひきこ�
 
 def acknowledge(user: User, meeting: Meeting):
     return services.acknowledge(user=user, meeting=refreshed(meeting))
+
+
+def png_upload(name: str = "アセスメントシート.png") -> SimpleUploadedFile:
+    """A small, whole PNG, as a scanner or a screenshot writes it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (200, 220, 240)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def attach(user: User, meeting: Meeting, title: str = "アセスメントシート", item=None, upload=None):
+    from tsunagu.meetings.attachments import services as attachments
+
+    return attachments.attachment_add(user=user, meeting=refreshed(meeting), item=item, title=title,
+                                      upload=upload or png_upload())  # fmt: skip
