@@ -33,8 +33,10 @@ the end of ``demo_town_create``, inside its transaction, every installed app nam
 
 is called once, after the town's own audit entry. ``people`` is the number of people just generated (to
 scale by), ``user`` the inactive system user the records are created by, and the return value one summary
-line, which is printed. An app without a ``demo`` module, or whose module has no ``extend_demo_town``, is
-skipped; any other import error propagates, so that a broken extension is not silently left out.
+line, which is printed. An extension that also declares ``scale`` (the scale's name, e.g. ``"city"``) or
+``stdout`` (for progress lines of a long bulk load) receives them too. An app without a ``demo`` module,
+or whose module has no ``extend_demo_town``, is skipped; any other import error propagates, so that a
+broken extension is not silently left out.
 
 Each extension gets its own ``random.Random``, seeded from the run's seed plus ``zlib.crc32`` of the app
 name — stable across processes, unlike ``hash()`` — so that its records depend only on the seed and the
@@ -45,6 +47,7 @@ records one audit entry for what it made, as the town itself does.
 from __future__ import annotations
 
 import importlib
+import inspect
 import random
 import sys
 import zlib
@@ -257,7 +260,11 @@ def demo_town_create(
     out = stdout or sys.stdout
     for app_name, extend in demo_town_extensions():
         extension_rng = random.Random(seed + zlib.crc32(app_name.encode()))  # noqa: S311 - demo data
-        summary = extend(municipality=municipality, rng=extension_rng, as_of=as_of, people=totals.people, user=user)
+        extras = {"scale": scale.name, "stdout": out}
+        accepted = {k: v for k, v in extras.items() if k in inspect.signature(extend).parameters}
+        summary = extend(
+            municipality=municipality, rng=extension_rng, as_of=as_of, people=totals.people, user=user, **accepted
+        )
         out.write(f"  {summary}\n")
     # The planner's statistics once the town is committed: a fresh town must search as fast as an analysed one.
     statistics_refresh_on_commit()
