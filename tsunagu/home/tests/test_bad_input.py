@@ -100,7 +100,7 @@ NASTY = (
 SWEEP = ("", "²", "٣", "１２", HUGE, str(2**63), "-1", "\x00", "x" * 10_001, "令和99年99月99日", "10000-01-01",
          "<script>alert(1)</script>")  # fmt: skip
 # On PostgreSQL the walk sends what the database itself may refuse (overflowing and negative ids, NUL,
-# over-long text, an impossible year) with fewer draws: how a value parses is the same on both, and SQLite
+# over-long text, an impossible year) and draws nothing: how a value parses is the same on both, and SQLite
 # runs the whole walk.
 DATABASE_SWEEP = ("", "²", HUGE, str(2**63), "-1", "\x00", "x" * 10_001, "10000-01-01")
 VALUE = st.one_of(st.sampled_from(NASTY), st.sampled_from(NASTY), st.text(max_size=40), st.integers().map(str))
@@ -272,6 +272,8 @@ class Run:
 def fuzz(strategy: st.SearchStrategy[Any], examples: int, send: Any) -> None:
     """Send ``examples`` values drawn from ``strategy``; failures are counted by ``Run.send``, not raised,
     so that one server error does not stop the walk."""
+    if not examples:
+        return
 
     @settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))  # fmt: skip
@@ -301,7 +303,7 @@ def test_every_page_and_form_answers_bad_input_without_a_server_error(personas, 
     started = time.monotonic()
     full = connection.vendor == "sqlite"
     sweep = SWEEP if full else DATABASE_SWEEP
-    get_examples, form_examples = (GET_EXAMPLES, FORM_EXAMPLES) if full else (1, 2)
+    get_examples, form_examples = (GET_EXAMPLES, FORM_EXAMPLES) if full else (0, 0)
     arrangement = arrange("own", personas, monkeypatch)
     ids = arranged_ids(arrangement)
     fallback = {
@@ -353,7 +355,7 @@ def test_every_page_and_form_answers_bad_input_without_a_server_error(personas, 
                 for value in sweep:
                     get_with({**dict.fromkeys(names, value), **query})
             strategy = st.dictionaries(st.sampled_from(names), VALUE, min_size=1, max_size=4)
-            fuzz(strategy, get_examples if opened else 1, get_with)
+            fuzz(strategy, get_examples if opened else min(get_examples, 1), get_with)
             for form in found:
                 key = (form.method, form.action, frozenset(form.fields))
                 if not form.fields or key in fuzzed:

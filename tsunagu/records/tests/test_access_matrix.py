@@ -1,10 +1,16 @@
 """The access matrix, generated: every registered route × every persona × every record state, and every
 registered record kind read through the one selector. A denial must be a 404; an allowed request must
-not be. The test prints its counts."""
+not be. The test prints its counts.
+
+SQLite runs every state. PostgreSQL runs one state per way the database decides access — the holder
+(own), a consent (consented), a grant by source (meeting), a grant's expiry against the clock
+(emergency_expired) and the municipality (other_town); consent_withdrawn and emergency take the same
+SQL as consented and emergency_expired with other dates, and would add two minutes to CI."""
 
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from tsunagu.records import registry
 from tsunagu.records.tests.matrix import (
@@ -33,8 +39,13 @@ def test_the_completeness_check_names_a_new_url_without_a_row():
     assert missing_routes([*url_patterns_with_ids(), "consultations:new-thing"]) == ["consultations:new-thing"]
 
 
+SQLITE_ONLY = ("consent_withdrawn", "emergency")
+
+
 @pytest.mark.parametrize("state", STATES)
 def test_generated_access_matrix(client, personas, monkeypatch, state, capsys):
+    if state in SQLITE_ONLY and connection.vendor != "sqlite":
+        pytest.skip("the same SQL as another state, with other dates: run on SQLite")
     result = run_matrix(client, personas, monkeypatch, state)
     with capsys.disabled():
         print(f"\ngenerated access matrix [{state}]: {result}")
