@@ -4,7 +4,8 @@ the support plans' (INSTALLED_APPS order).
 Everything goes through the real services as the workshop's demo account (作業所 参加): hosts and resources
 across the cross-sector fields, a 開拓 log with every outcome, and the supports of a few people a demo
 agency registered, each with a consent naming the workshop taken by that agency — then matches in every state
-(提案, 見学・体験, 参加中, 定着, 終了) with follow-ups for the person and the host, dated before ``as_of``.
+(提案, 見学・体験, 参加中, 定着, 終了) with follow-ups for the person and the host, dated before ``as_of``; and one
+support begun from a demo support plan's role line asking for 参加支援 (``from_plan``).
 Deterministic: the same seed and date give the same records.
 """
 
@@ -29,6 +30,8 @@ from tsunagu.participation.models import (
     Transport,
 )
 from tsunagu.people.models import HouseholdMember, Person
+from tsunagu.support_plans import services as plans
+from tsunagu.support_plans.models import Application, PlanAction, PlanStatus, SupportPlan
 
 WORKSHOP_ACCOUNT = "sagyousho"
 
@@ -166,11 +169,12 @@ class DemoParticipation:
             found.append((grant.person, taker))
         return found
 
-    def story(self, user: User, person: Person, target: MatchState, index: int) -> None:
-        start = 180 - index * 15
+    def story(self, user: User, person: Person, target: MatchState, index: int, *,
+              plan_action: PlanAction | None = None, start: int | None = None) -> None:  # fmt: skip
+        start = 180 - index * 15 if start is None else start
         household = HouseholdMember.objects.filter(person=person).select_related("household").first()
         support = services.support_open(user=user, data=services.SupportInput(
-            person=person, household=household.household if household else None,
+            person=person, household=household.household if household else None, plan_action=plan_action,
             wishes="人と関わる場所を少しずつ増やしたい（デモ）", interests=INTERESTS[index % 3],
             weekdays="月火水木金", available_from=time(9), available_until=time(15),
             transport=(Transport.BICYCLE, Transport.NEEDS_PICKUP, Transport.CAR)[index % 3],
@@ -211,13 +215,37 @@ class DemoParticipation:
             return "参加支援: デモ用の職員（作業所）がいないため作成しませんでした"
         self.workshop = workshop
         self.registry(user)
-        for index, (person, _taker) in enumerate(self.people(len(STORIES))):
+        people = self.people(len(STORIES))
+        for index, (person, _taker) in enumerate(people):
             self.story(user, person, STORIES[index], index)
+        self.from_plan(user, {p.pk for p, _t in people})
         c = self.counts
         return (
             f"参加支援: 受け入れ先{c['hosts']}件・社会資源{c['resources']}件・開拓{c['developments']}件・"
             f"参加支援{c['supports']}件・マッチング{c['matches']}件・フォローアップ{c['follow_ups']}件を生成"
         )
+
+    def from_plan(self, user: User, taken: set[int]) -> None:
+        """One support begun from a plan's role line: the demo case still in プラン作成 gets, from its writer, a
+        consent naming the workshop and a line for the workshop applying for 参加支援事業 (a draft can still take
+        one); the workshop confirms its role and opens the support from the line, which reaches 見学・体験."""
+        plan = (
+            SupportPlan.objects.filter(municipality=self.municipality, status=PlanStatus.DRAFT, case__isnull=False,
+                                       staff__is_active=True)
+            .exclude(person_id__in=taken).select_related("person", "organization", "staff").order_by("pk").first()
+        )  # fmt: skip
+        if plan is None or plan.person is None:
+            return
+        consent_record(user=plan.staff, person=plan.person, data=ConsentInput(
+            purpose="参加支援（社会参加の場の紹介と定着支援）のため（デモ）", method=ConsentMethod.WRITTEN,
+            given_on=self.day(40), organizations=[plan.organization, self.workshop],
+        ))  # fmt: skip
+        action = plans.action_add(user=plan.staff, plan=plan, data=plans.ActionInput(
+            content="日中の居場所・就労体験の利用調整（参加支援事業）", organization=self.workshop,
+            staff_name="作業所 担当（デモ）", frequency="週1回", application=Application.PARTICIPATION,
+        ))  # fmt: skip
+        plans.action_acknowledge(user=user, action=action)
+        self.story(user, plan.person, MatchState.TRIAL, len(STORIES), plan_action=action, start=30)
 
 
 def _up_to(target: MatchState) -> tuple[MatchState, ...]:

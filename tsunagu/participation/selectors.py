@@ -4,16 +4,19 @@ outside it, every record shown audited with its grounds. Nothing here restates w
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from tsunagu.core.models import User
 from tsunagu.participation import matching, states
 from tsunagu.participation.models import (
     Host,
     MatchState,
+    ParticipationFollowUp,
     ParticipationMatch,
     ParticipationSupport,
     Resource,
@@ -145,3 +148,22 @@ def ranking_for(support: ParticipationSupport) -> list[Any]:
 
 
 OPEN_MATCH_STATES = [s for s in MatchState.values if s != MatchState.ENDED]
+
+
+def follow_up_gaps(*, days: int, today: date) -> QuerySet[ParticipationMatch]:
+    """Matches in 参加中 or 定着 whose last contact — the newest follow-up (with the person or the host), or the
+    day participation began when there is none — is ``days`` or more before ``today``; annotated with
+    ``last_follow_up`` (a datetime, or None). For the reminder job: no user, it notifies the support's worker,
+    who reads the match through the rule."""
+    cutoff = today - timedelta(days=days)
+    since = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time()))
+    recent = ParticipationFollowUp.objects.filter(match=OuterRef("pk"), occurred_at__gte=since)
+    return (
+        ParticipationMatch.objects.filter(
+            state__in=[MatchState.PARTICIPATING, MatchState.SETTLED], started_on__lte=cutoff,
+            support__worker__is_active=True,
+        )
+        .exclude(Exists(recent))
+        .annotate(last_follow_up=Max("follow_ups__occurred_at"))
+        .select_related("support", "resource")
+    )  # fmt: skip
