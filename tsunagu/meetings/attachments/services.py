@@ -55,6 +55,8 @@ def attachment_add(
 ) -> Attachment:  # fmt: skip
     """A member who may open the agenda attaches a file to the meeting, or to an item they may open (the
     caller fetched it through ``selectors.agenda_item_check_for_user``), while the follow-up is open."""
+    if meeting.closed_at is not None:
+        raise MeetingError(_("この会議のフォローアップは終了しています。"))
     if not law.may_open_agenda(user, meeting):
         raise MeetingError(_("守秘義務を確認してから資料を添付してください。"))
     if item is not None and (item.meeting_id != meeting.pk or item.removed_at is not None):
