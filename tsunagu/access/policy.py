@@ -27,6 +27,11 @@ BASIS_PRIORITY = [Basis.OWN_RECORD, Basis.CONSENT, Basis.ART106_6, Basis.OTHER_S
 # town division that holds the resident register does not thereby read every agency's casework.
 SHARING_BASES = frozenset({Basis.CONSENT, Basis.ART106_6, Basis.OTHER_STATUTE, Basis.EMERGENCY})
 
+# Grants on which an organisation may be given a standing part about the person — a role in a 支援プラン,
+# a place among a case's participating organisations. An emergency opens a record for hours, to protect
+# life; it is no ground to enlist the organisation in months of sharing the person did not agree to.
+STANDING_BASES = SHARING_BASES - {Basis.EMERGENCY}
+
 # Grants through which a record may be changed, not only read. A meeting or an emergency lets an
 # agency read what it needs; the record stays the registering agency's (and consenting agencies').
 EDITING_BASES = frozenset({Basis.OWN_RECORD, Basis.CONSENT})
@@ -298,15 +303,16 @@ def case_record_visible(user: User, *, organization_field: str = "organization",
 
 
 def organizations_sharing_on(person_id: int, organization_ids: Iterable[int]) -> set[int]:
-    """Which of these organisations hold an active sharing grant (consent, 支援会議, emergency) on the person.
+    """Which of these organisations hold an active standing grant (consent, 支援会議, another statute's
+    meeting — not an emergency) on the person.
 
-    Who may take part in a case about them — a 多機関協働 case's participating organisations: only an
-    organisation the person's consent (or a 支援会議) reaches reads the case, so only such an organisation
-    is given a part in it (one query).
+    Who may take part in a case about them — a 多機関協働 case's participating organisations, a plan's
+    roles: only an organisation the person's consent (or a 支援会議) reaches reads the case, so only such
+    an organisation is given a part in it (one query).
     """
     return set(
         AccessGrant.objects.active()
-        .filter(person_id=person_id, organization_id__in=sorted(set(organization_ids)), basis__in=SHARING_BASES)
+        .filter(person_id=person_id, organization_id__in=sorted(set(organization_ids)), basis__in=STANDING_BASES)
         .values_list("organization_id", flat=True)
     )
 

@@ -305,3 +305,26 @@ def test_a_programme_plan_is_decided_by_its_own_organisation(personas, household
     with pytest.raises(services.PlanError, match="を実施する機関の職員です"):
         services.plan_create(user=a, plan_type="self-reliance", person=mother, household=home,
                              data=plan_input("self-reliance"))  # fmt: skip
+
+
+def test_an_emergency_grant_gives_no_role_and_no_place_in_the_case(personas, case):
+    """An emergency opens the person's records to 子育て応援課 for hours; it does not let the plan enlist it."""
+    from tsunagu.access.services import emergency_access_request
+    from tsunagu.core.models import Role
+    from tsunagu.core.services import user_create
+
+    kosodate = org("子育て応援課")
+    worker = user_create(municipality=personas.town, username="kosodate_cw", password="correct-horse-battery",
+                         display_name="子育て応援課職員", memberships=[(kosodate, Role.CASEWORKER)])  # fmt: skip
+    emergency_access_request(user=worker, person=case.person, reason="本人と連絡が取れず、室内で倒れている恐れがある",
+                             hours=2)  # fmt: skip
+    plan = services.plan_create(user=personas.coordinator, plan_type="collaboration", person=case.person, case=case,
+                                data=plan_input("collaboration"))  # fmt: skip
+    with pytest.raises(services.PlanError, match="子育て応援課は本人同意（または支援会議）の範囲に含まれていない"):
+        services.action_add(user=personas.coordinator, plan=plan,
+                            data=services.ActionInput(content="見守り", organization=kosodate))  # fmt: skip
+    with pytest.raises(collaboration.CollaborationError, match="子育て応援課は本人同意（または支援会議）の範囲"):
+        collaboration.case_participant_add(user=personas.coordinator, case=case,
+                                           data=collaboration.ParticipantInput(organization=kosodate))  # fmt: skip
+    assert not PlanAction.objects.filter(plan=plan).exists()
+    assert not case.participants.filter(organization=kosodate).exists()
