@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from tsunagu.api.pagination import keyset_page, paginated
 from tsunagu.api.views import ApiView, flag_param
 from tsunagu.core.models import District, User
-from tsunagu.outreach import selectors, services, stages
+from tsunagu.outreach import districts, selectors, services, stages
 from tsunagu.outreach.models import EndReason, Means, Result, SourceType, Stage, Urgency
 from tsunagu.people import selectors as people
 from tsunagu.people.api import GroundsOutput, PersonSummaryOutput, casework_user
@@ -83,6 +83,8 @@ class TargetOutput(serializers.Serializer):
     consent_id = serializers.IntegerField(allow_null=True)
     consultation_id = serializers.IntegerField(allow_null=True)
     referral_id = serializers.IntegerField(allow_null=True)
+    collaboration_case_id = serializers.IntegerField(allow_null=True, help_text="対象から開いた多機関協働のケース")
+    meeting_source = serializers.CharField(help_text="支援会議での決定から始まった対象なら、その会議と決定")
     version = serializers.IntegerField()
 
 
@@ -102,6 +104,18 @@ class TargetDetailOutput(TargetOutput):
 class TargetPage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     results = TargetOutput(many=True)
+
+
+class StageCountOutput(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    count = serializers.IntegerField()
+
+
+class DistrictCountOutput(serializers.Serializer):
+    district = NamedOutput(allow_null=True, help_text="地区（なし: 地区の分からない対象）")
+    commissioner_district = serializers.CharField(help_text="民生委員・児童委員の担当区域")
+    counts = StageCountOutput(many=True, help_text="段階ごとの対象数（0の段階は省く）")
+    total = serializers.IntegerField()
 
 
 class ContactOutput(serializers.Serializer):
@@ -272,6 +286,28 @@ class TargetListApi(ApiView):
             ),
         )  # fmt: skip
         return Response(TargetOutput(target).data, status=201)
+
+
+class DistrictCountsApi(ApiView):
+    @extend_schema(
+        summary="地区ごとの対象数（終了を除く）", operation_id="outreach_district_counts",
+        description="利用者が閲覧できる対象を地区・段階ごとに数える。件数のみで個人の情報は含まない（地区の地図と同じ）。",
+        responses=DistrictCountOutput(many=True),
+    )  # fmt: skip
+    def get(self, request: Request) -> Response:
+        user = casework_user(request)
+        setting_by_district = districts.settings_by_district(user.municipality_id)
+        rows = [
+            {
+                "district": row.district, "total": row.total,
+                "commissioner_district": districts.commissioner_district_of(
+                    setting_by_district, row.district.pk if row.district else None
+                ),
+                "counts": [{"stage": s.value, "count": row.counts[s]} for s in stages.OPEN if row.counts.get(s)],
+            }
+            for row in selectors.district_table_for_user(user=user)
+        ]  # fmt: skip
+        return Response(DistrictCountOutput(rows, many=True).data)
 
 
 class TargetDetailApi(ApiView):

@@ -142,3 +142,29 @@ def test_the_configuration_is_loaded_from_the_towns_file(personas, tmp_path):
     message = str(refused.value)
     assert "地区「浦安地区」は登録されていません" in message and "「東伯地区民児協」と「別の民児協」の両方" in message
     assert CommissionerDistrict.objects.count() == 2 and DistrictSetting.objects.count() == 3  # unchanged
+
+
+def test_the_api_counts_by_district_with_the_commissioner_district_and_shows_others_nothing(client, worker, town,
+                                                                                           personas):  # fmt: skip
+    from tsunagu.api.tests.test_people_api import auth, token_for
+
+    (t1, _t2, a1, _a2), _tohaku, _akasaki = town
+    _target(worker, t1)
+    _target(worker, t1, Result.ABSENT)
+    target = _target(worker, a1, Result.MET)
+    _target(worker, None)
+    url = reverse("api:outreach-district-counts")
+    rows = client.get(url, **auth(token_for(worker))).json()
+    by_name = {(row["district"] or {}).get("name"): row for row in rows}
+    assert by_name["東伯第1地区"]["counts"] == [
+        {"stage": "uncontacted", "count": 1},
+        {"stage": "attempting", "count": 1},
+    ]
+    assert (by_name["東伯第1地区"]["total"], by_name["東伯第1地区"]["commissioner_district"]) == (2, "東伯地区民児協")
+    assert (by_name["赤碕第1地区"]["total"], by_name[None]["total"]) == (1, 1)
+    assert [row["district"]["name"] for row in rows if row["district"]][:2] == ["東伯第1地区", "赤碕第1地区"]
+    detail = client.get(reverse("api:outreach-target-detail", args=[target.pk]), **auth(token_for(worker))).json()
+    assert (detail["meeting_source"], detail["collaboration_case_id"]) == ("", None)
+    # Another agency's caseworker counts only what it may read (nothing here); another town's, the same.
+    assert client.get(url, **auth(token_for(personas.caseworker_b))).json() == []
+    assert client.get(url, **auth(token_for(personas.stranger))).json() == []
