@@ -117,6 +117,7 @@ def test_archived_records_follow_their_consultation(city):
     assert notes.count() > 800
     for note in notes:
         c = note.consultation
+        assert c is not None
         assert (note.organization_id, note.person_id, note.staff_id) == (c.organization_id, c.person_id, c.staff_id)
         assert c.received_at <= note.occurred_at < end
         assert note.version == 1 and note.content
