@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tsunagu.core.bulk_load import rollback_journal
+from tsunagu.core.bulk_load import bulk_session
 from tsunagu.core.japanese.wareki import WarekiError, parse_date
 from tsunagu.core.models import Municipality
 from tsunagu.people.demo.generator import SCALES, SYSTEM_USERNAME, DemoTownError, demo_town_create
@@ -67,8 +67,8 @@ class Command(BaseCommand):
         assert isinstance(seed, int)
         started = time.monotonic()
         try:
-            # A city's load is one transaction of gigabytes: on SQLite a rollback journal, not WAL.
-            with rollback_journal():
+            # A city's load is one transaction of gigabytes: on SQLite a rollback journal and a large cache.
+            with bulk_session():
                 totals = demo_town_create(
                     municipality=municipality, scale=scale, seed=seed, as_of=as_of, stdout=self.stdout
                 )
