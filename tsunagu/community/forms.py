@@ -97,11 +97,15 @@ class SessionForm(forms.Form):
 
 
 class ParticipationForm(forms.Form):
-    person = forms.IntegerField(
-        label=_("本人の番号（個人ID）"), min_value=1, max_value=2**63 - 1,
-        help_text=_("本人の画面に表示される番号です。閲覧できる方だけを記録できます。"),
-    )  # fmt: skip
+    # The person is picked from the search on the session's page (``PersonPickForm``): among those the user
+    # may read only, and checked again through the access core when linked (404 otherwise).
+    person = forms.IntegerField(label=_("本人"), min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
     note = forms.CharField(label=_("様子・メモ"), max_length=200, required=False)
+
+
+class PersonPickForm(forms.Form):
+    name = forms.CharField(label=_("氏名またはフリガナ"), max_length=100, required=False,
+                           help_text=_("閲覧できる方だけが見つかります（前方一致）。"))  # fmt: skip
 
 
 class PartnerForm(forms.Form):

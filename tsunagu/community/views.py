@@ -4,6 +4,8 @@ log. Thin: parse, fetch through the selectors (404 outside scope), call one serv
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,12 +15,13 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagu.community import counts, selectors, services, staff
-from tsunagu.community.forms import LogForm, ParticipationForm, PartnerForm, PlaceForm, SessionForm
+from tsunagu.community.forms import LogForm, ParticipationForm, PartnerForm, PersonPickForm, PlaceForm, SessionForm
 from tsunagu.core.japanese.wareki import fiscal_year, fiscal_year_label
 from tsunagu.core.models import User
 from tsunagu.core.pages import add_service_errors, page_of
 from tsunagu.core.params import IdParam
 from tsunagu.people import selectors as people
+from tsunagu.people.search import PersonQuery
 
 PAGE_SIZE = 50
 # The 年度 and month of the counts: ``?fy=2025&month=4`` (a month of that 年度).
@@ -126,10 +129,19 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The session's counts; its known participants as far as the reader may read them (audited)."""
     user = _user(request)
     session = selectors.session_get_for_user(user=user, pk=pk)
-    known = selectors.participations_of_session(user=user, session=session, request=request)
+    known = list(selectors.participations_of_session(user=user, session=session, request=request)[:200])
+    writer = staff.writing_organization(user, session.place.program) is not None
+    pick = PersonPickForm(request.GET or None)
+    candidates: list[Any] = []
+    if writer and pick.is_valid() and pick.cleaned_data["name"].strip():
+        # The people search of the access core: only people the user may read, the search itself audited.
+        linked = {p.person_id for p in known}
+        query = PersonQuery(name=pick.cleaned_data["name"])
+        candidates = [p for p in people.person_search_for_user(user=user, query=query, request=request)[:20]
+                      if p.pk not in linked]  # fmt: skip
     return render(request, "community/session_detail.html", {
-        "session": session, "known": list(known[:200]), "form": ParticipationForm(),
-        "writer": staff.writing_organization(user, session.place.program) is not None,
+        "session": session, "known": known, "form": ParticipationForm(), "writer": writer, "pick": pick,
+        "candidates": candidates, "searched": bool(pick.is_bound and pick.data.get("name", "").strip()),
     })  # fmt: skip
 
 

@@ -67,8 +67,9 @@ def test_a_place_and_an_activity_session_recorded_through_the_pages(new_tab, per
     assert (session.participants, session.age_65_74, session.age_75_over, session.volunteers) == (12, 8, 4, 2)
     assert [p.name for p in session.partners.all()] == ["琴浦町老人クラブ連合会"]
 
-    page.get_by_label(label("本人の番号（個人ID）")).fill(str(person.pk))
-    page.get_by_role("button", name="参加を記録する").click()
+    page.get_by_label(label("氏名またはフリガナ")).fill("ウラヤス")
+    page.get_by_role("button", name="検索").click()
+    page.get_by_role("button", name=re.compile(r"^浦安\s*トメさんの参加を記録する$")).click()
     page.locator("#known").get_by_role("link", name=re.compile("浦安")).wait_for()
     assert SessionParticipation.objects.get().person == person
     checked += axe_check(page, "session page")

@@ -184,3 +184,31 @@ def test_linking_a_person_the_writer_may_not_see_is_404_and_saves_nothing(client
     assert (
         client.post(reverse("community:participation-add", args=[s2.pk]), {"person": elsewhere.pk}).status_code == 404
     )
+
+
+def test_a_known_person_is_picked_by_name_among_those_the_writer_may_read(client, personas, fixed):
+    """The session page's person picker is the access core's people search: a person of another agency with the
+    same name is neither found nor linkable; the search is audited; one already linked is not offered again."""
+    from tsunagu.people.tests.helpers import register
+
+    mine = register(personas.caseworker_a, family_name="山本", given_name="三郎", family_name_kana="ヤマモト",
+                    given_name_kana="サブロウ")  # fmt: skip
+    elsewhere = register(personas.caseworker_b, family_name="山本", given_name="三郎", family_name_kana="ヤマモト",
+                         given_name_kana="サブロウ")  # fmt: skip
+    s2 = fixed.sessions["S2"]
+    url = reverse("community:session-detail", args=[s2.pk])
+    client.force_login(personas.caseworker_a)
+    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    found = client.get(url, {"name": "ヤマモト"}).content.decode()
+    assert f'name="person" value="{mine.pk}"' in found and f'value="{elsewhere.pk}"' not in found
+    assert AuditEntry.objects.filter(pk__gt=before, summary__contains="検索").exists()
+    assert client.post(reverse("community:participation-add", args=[s2.pk]), {"person": mine.pk, "note": "初参加"}
+                       ).status_code == 302  # fmt: skip
+    assert SessionParticipation.objects.filter(session=s2, person=mine, note="初参加").exists()
+    again = client.get(url, {"name": "ヤマモト"}).content.decode()
+    assert f'name="person" value="{mine.pk}"' not in again and "該当する方は見つかりません" in again
+    assert client.post(reverse("community:participation-add", args=[s2.pk]), {"person": elsewhere.pk}
+                       ).status_code == 404  # fmt: skip
+    assert not SessionParticipation.objects.filter(person=elsewhere).exists()
+    client.force_login(personas.stranger)
+    assert client.get(url, {"name": "ヤマモト"}).status_code == 404
