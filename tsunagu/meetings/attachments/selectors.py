@@ -26,6 +26,7 @@ from tsunagu.meetings import law
 from tsunagu.meetings.minutes import may_read_minutes
 from tsunagu.meetings.models import AgendaItem, Attachment, Meeting
 from tsunagu.meetings.selectors import items_readable
+from tsunagu.people.selectors import location_hidden_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +119,10 @@ def attachment_get_for_user(*, user: User, pk: int, request: HttpRequest | None 
     row = _row(user, pk)
     grounds = attachment_grounds(user, row)
     if grounds is None:
+        raise Http404
+    # A file cannot be redacted: where the person's location is kept from the reader (DV), their item's
+    # files are not served, as a consent's scan is not (the title stays listed).
+    if row.agenda_item is not None and location_hidden_for_user(user=user, person=row.agenda_item.person):
         raise Http404
     try:
         file = row.file.open("rb")

@@ -200,3 +200,23 @@ def test_an_unacknowledged_member_cannot_attach(client, personas, support_meetin
                            {"title": "資料", "file": png_upload()})  # fmt: skip
     assert response.status_code == 400 and "守秘義務を確認してから資料を添付してください。" in response.content.decode()
     assert not Attachment.objects.filter(uploaded_by=personas.caseworker_b).exists()
+
+
+def test_a_protected_persons_files_are_not_served_to_a_member_kept_from_the_location(client, personas):
+    """DV: a file cannot be redacted, so a member from whom the person's location is kept gets 404 for the
+    item's files (the title stays listed, the meeting's own handout is served); the protecting agency reads."""
+    chair, a, b = personas.supervisor, personas.caseworker_a, personas.caseworker_b
+    person = register(a, given_name="美和", address="琴浦町大字八橋1番地", address_protected=True, care_notes="DV")
+    meeting = hold(chair, kotoura_type(personas.town, "shien-kaigi"), members=(a, b))
+    for member in (chair, a, b):
+        acknowledge(member, meeting)
+    item = put_on_agenda(a, meeting, person, topic="避難後の生活")
+    sheet = attach(a, meeting, title="アセスメントシート", item=item)
+    handout = attach(chair, meeting, title="当日配布資料")
+    client.force_login(b)
+    assert "アセスメントシート" in client.get(reverse("meetings:agenda-item-detail", args=[item.pk])).content.decode()
+    assert client.get(download(sheet)).status_code == 404
+    assert client.get(download(handout)).status_code == 200
+    assert not AuditEntry.objects.filter(user=b, model="meetings.attachment", object_id=str(sheet.pk)).exists()
+    client.force_login(a)
+    assert client.get(download(sheet)).status_code == 200
