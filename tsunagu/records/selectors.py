@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, F, Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from tsunagu.access.disclosure import Shown, disclosure_audit, shown_audit
+from tsunagu.access.grants_about import GrantsAbout, case_record_visible_about, grants_about
 from tsunagu.access.policy import (
     Grounds,
     case_record_visible,
@@ -34,8 +35,10 @@ from tsunagu.records import registry
 from tsunagu.records.registry import RecordKind
 
 
-def _readable(user: User, kind: RecordKind) -> Q:
-    condition = case_record_visible(user, organization_field=kind.organization_field, person_field=kind.person_field)
+def _readable(user: User, kind: RecordKind, about: GrantsAbout | None = None) -> Q:
+    # About known people, the rule is built from their grants read once, not two subqueries per kind.
+    fields = {"organization_field": kind.organization_field, "person_field": kind.person_field}
+    condition = case_record_visible_about(about, **fields) if about else case_record_visible(user, **fields)
     if kind.extra_readers is not None:
         condition |= kind.extra_readers(user)
     if kind.required_readers is not None:
@@ -260,9 +263,14 @@ def _about(kind: RecordKind, person_ids: list[int], household_id: int | None) ->
     return about
 
 
-def _kind_rows(user: User, kind: RecordKind, person_ids: list[int], household_id: int | None) -> QuerySet[Any]:
+def _kind_rows(
+    user: User, kind: RecordKind, person_ids: list[int], household_id: int | None, grants: GrantsAbout | None = None
+) -> QuerySet[Any]:
+    # ``grants`` (of exactly these people) is read once for every kind of a page; the rule is the same.
+    about = grants if grants is not None and grants.person_ids == frozenset(person_ids) else None
     return (
-        visible_records(user, kind)
+        kind.model._default_manager.filter(municipality_id=user.municipality_id)
+        .filter(_readable(user, kind, about))
         .filter(_about(kind, person_ids, household_id))
         .select_related(kind.organization_field, *kind.select_related)
         .prefetch_related(*kind.prefetch_related)
@@ -275,7 +283,7 @@ def records_about_for_user(
     """The records of ``kind`` about these people (and the household's own) that the user may read: the
     rows of the timeline, for a page that shows them elsewhere (a consultation's 支援経過). Not audited:
     show them through ``records_for_user``."""
-    return _kind_rows(user, registry.kind(kind), person_ids, household_id)
+    return _kind_rows(user, registry.kind(kind), person_ids, household_id, grants_about(user, person_ids))
 
 
 @dataclass(frozen=True)
@@ -291,26 +299,32 @@ def hidden_records_of_person(*, user: User, person_id: int) -> HiddenRecords:
     """How many records of every kind about a person the user may not read, by holding organisation.
 
     Only for a person the caller has already fetched through the access core (``person_get_for_user``):
-    for anyone else the page is 404 and nothing is counted. One grouped COUNT per kind, on the person's
-    index. Not audited as a read: no record is shown, only that some exist and who holds them (the page's
-    read of the person is audited). Whether to show it at all for a protected (DV) person is the
-    caller's decision (docs/records.md).
+    for anyone else the page is 404 and nothing is counted. One query: a grouped COUNT per kind, on the
+    person's index, as UNION ALL (none when a sharing grant opens them all). Not audited as a read: no
+    record is shown, only that some exist and who holds them (the page's read of the person is audited).
+    Whether to show it at all for a protected (DV) person is the caller's decision (docs/records.md).
     """
+    grants = grants_about(user, [person_id])
+    if person_id in grants.shared:
+        # A sharing grant opens every case record about the person: nothing is hidden by the case rule, and
+        # a kind's extra readers only add to it (kinds with a narrower rule are not counted at all).
+        return HiddenRecords(count=0, by_organization=[])
+    parts = [
+        kind.model._default_manager.filter(municipality_id=user.municipality_id)
+        .filter(**{f"{kind.person_field}_id": person_id})
+        .exclude(_readable(user, kind, grants))
+        .values(organization_name=F(f"{kind.organization_field}__name"))
+        .annotate(n=Count("pk"))
+        .order_by()
+        for kind in registry.kinds()
+        if kind.required_readers is None
+    ]
     counts: dict[str, int] = {}
-    for kind in registry.kinds():
-        if kind.required_readers is not None:
-            continue
-        name = f"{kind.organization_field}__name"
-        rows = (
-            kind.model._default_manager.filter(municipality_id=user.municipality_id)
-            .filter(**{f"{kind.person_field}_id": person_id})
-            .exclude(_readable(user, kind))
-            .values(name)
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+    if parts:
+        # One query for every kind: a grouped COUNT per kind, each on the person's index, as UNION ALL.
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
         for row in rows:
-            counts[row[name]] = counts.get(row[name], 0) + row["n"]
+            counts[row["organization_name"]] = counts.get(row["organization_name"], 0) + row["n"]
     by_organization = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return HiddenRecords(count=sum(counts.values()), by_organization=by_organization)
 
@@ -334,8 +348,9 @@ def timeline_for_user(
     newest first. One query per kind, each taking at most ``size`` + 1 rows from its index."""
     cursor = _parse_cursor(before) if before else None
     fetched: list[TimelineItem] = []
+    grants = grants_about(user, person_ids)
     for kind in registry.kinds():
-        rows = _kind_rows(user, kind, person_ids, household_id)
+        rows = _kind_rows(user, kind, person_ids, household_id, grants)
         if cursor is not None:
             rows = rows.filter(_older_than(kind, cursor))
         rows = rows.order_by(f"-{kind.occurred_field}", "-pk")[: size + 1]
@@ -358,8 +373,10 @@ def timeline_export_for_user(
 ) -> list[TimelineItem]:  # fmt: skip
     """Every record of the timeline, oldest first (as the paper 経過一覧), for a print: audited as an export."""
 
+    grants = grants_about(user, person_ids)
+
     def stream(kind: RecordKind) -> Iterator[TimelineItem]:
-        rows = _kind_rows(user, kind, person_ids, household_id).order_by(kind.occurred_field, "pk")
+        rows = _kind_rows(user, kind, person_ids, household_id, grants).order_by(kind.occurred_field, "pk")
         return (TimelineItem(kind, r, kind.occurred(r)) for r in rows[:PRINT_LIMIT])
 
     merged = heapq.merge(*(stream(k) for k in registry.kinds()), key=lambda i: i.sort_key)
@@ -383,10 +400,11 @@ def panels_for_user(
 ) -> list[Panel]:  # fmt: skip
     """The most recent records of each kind that has a panel, for the person's and household's pages."""
     panels = []
+    grants = grants_about(user, person_ids)
     for kind in registry.kinds():
         if not kind.panel_template:
             continue
-        rows = _kind_rows(user, kind, person_ids, household_id).order_by(f"-{kind.occurred_field}", "-pk")
+        rows = _kind_rows(user, kind, person_ids, household_id, grants).order_by(f"-{kind.occurred_field}", "-pk")
         panels.append(Panel(kind, list(rows[:limit])))
     shown = shown_of(user, [(p.kind, r) for p in panels for r in p.rows])
     if shown:
