@@ -216,10 +216,12 @@ def minutes_record(
         raise MeetingError({"minutes": [_("議事録を入力してください。")]})
     before = item.minutes
     item.minutes = minutes.strip()
-    if not save_if_version(item, expected_version=expected_version or item.version, fields=["minutes"]):
+    # Only None means "as fetched": an If-Match of "0" is a version no one read, so stale, not a wildcard.
+    expected = item.version if expected_version is None else expected_version
+    if not save_if_version(item, expected_version=expected, fields=["minutes"]):
         item.minutes = before
         current = AgendaItem.objects.get(pk=item.pk)
-        raise edit_conflict(record=current, since_version=expected_version or item.version, fields=["minutes"])
+        raise edit_conflict(record=current, since_version=expected, fields=["minutes"])
     grounds = law.read_grounds(user, item)
     audit_record(
         user=user, action=Action.UPDATE, organization=grounds.organization if grounds else item.meeting.convener,
