@@ -35,6 +35,7 @@ class Event(models.TextChoices):
     OUTREACH_IDLE = "outreach_idle", _("アウトリーチの対象者への働きかけが途絶えています")
     INFORMATION_REQUESTED = "information_requested", _("会議から資料・情報の提供を求められています")
     INFORMATION_ANSWERED = "information_answered", _("資料・情報の提供の求めに回答がありました")
+    PARTICIPATION_FOLLOW_UP_DUE = "participation_follow_up", _("参加支援のフォローアップが途絶えています")
 
 
 class Notice(models.Model):

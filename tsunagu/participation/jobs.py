@@ -33,7 +33,8 @@ def follow_up_reminders(now: datetime) -> int:
         newest: datetime | None = getattr(match, "last_follow_up", None)  # annotated by the selector
         last = max(timezone.localdate(newest), match.started_on) if newest else match.started_on
         notify(
-            user_ids=[match.support.worker_id], municipality_id=match.municipality_id, event=Event.NEXT_STEP_DUE,
+            user_ids=[match.support.worker_id], municipality_id=match.municipality_id,
+            event=Event.PARTICIPATION_FOLLOW_UP_DUE,
             summary=f"参加支援のマッチング{match.pk}（{match.resource.name}）: {days}日以上フォローアップの記録が"
             f"ありません（最後 {last:%Y-%m-%d}）",
             key=f"participation_follow_up:{match.pk}:{last}", record_kind="participation_match", record_id=match.pk,

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
-from tsunagu.notifications.models import Notice
+from tsunagu.notifications.models import Event, Notice
 from tsunagu.notifications.schedule import job
 from tsunagu.participation import jobs, services
 from tsunagu.participation.models import EndReason, FollowUpAbout, MatchState
@@ -63,6 +63,7 @@ def test_the_worker_is_reminded_once_per_gap(matches):
     assert _reminded() == [(worker.username, settled.pk, f"participation_follow_up:{settled.pk}:2025-04-10")]
     notice = Notice.objects.get()
     assert notice.record_kind == "participation_match" and "30日以上フォローアップ" in notice.summary
+    assert notice.event == Event.PARTICIPATION_FOLLOW_UP_DUE
     assert "定着" not in notice.summary and "テイチャク" not in notice.summary  # the person's name is not in it
 
     jobs.follow_up_reminders(at(date(2025, 5, 30)))  # 29 days after the follow-up with the host
