@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from tsunagu.access.policy import casework_organization_ids
 from tsunagu.core.models import District, User
 from tsunagu.outreach.models import OutreachInformation, OutreachTarget, SourceType, Stage
+from tsunagu.people.models import HouseholdMember
+from tsunagu.people.protection import possibly_protected
 from tsunagu.records.registry import kind
 from tsunagu.records.selectors import (
     AuditedRecords,
@@ -38,6 +40,15 @@ def source_visible(user: User, record: OutreachInformation) -> bool:
     """Whether the reader sees who gave the information (name, contact): the holder's own staff only — never
     an agency reading on a consent or a 支援会議, and never the person (who has no login)."""
     return record.organization_id in casework_organization_ids(user)
+
+
+def location_kept() -> Q:
+    """Targets whose 地区 would say where a protected person lives (DV): the person possibly protected, or a
+    household with a protected member. A filter or a count by 地区 leaves them out, for every reader, as the
+    consultations' district filter does — a count of one in a small 地区 is an address."""
+    protected_member = HouseholdMember.objects.filter(household_id=OuterRef("household_id"),
+                                                      person__address_protected=True)  # fmt: skip
+    return possibly_protected(through="person") | Q(Exists(protected_member))
 
 
 def target_get_for_user(*, user: User, pk: int, request: HttpRequest | None = None) -> RecordView:
@@ -69,9 +80,11 @@ def target_list_for_user(
     if worker is not None:
         rows = rows.filter(worker=worker)
     if district_id:
-        rows = rows.filter(district_id=district_id)
+        rows = rows.filter(district_id=district_id).exclude(location_kept())
     if commissioner_district_id:
-        rows = rows.filter(district__outreach_setting__commissioner_district_id=commissioner_district_id)
+        rows = rows.filter(district__outreach_setting__commissioner_district_id=commissioner_district_id).exclude(
+            location_kept()
+        )
     if stage:
         rows = rows.filter(stage=stage)
     elif open_only:
@@ -105,12 +118,15 @@ def district_table_for_user(*, user: User) -> list[DistrictRow]:
     """Open targets the user may read, counted by district and stage (one query; no personal data): the
     district table of the worker's list."""
     grouped = (
-        targets_visible(user).exclude(stage=Stage.ENDED).order_by().values_list("district_id", "stage")
-        .annotate(n=Count("id"))
+        targets_visible(user).exclude(stage=Stage.ENDED).order_by()
+        .annotate(kept=ExpressionWrapper(location_kept(), output_field=BooleanField()))
+        .values_list("district_id", "kept", "stage").annotate(n=Count("id"))
     )  # fmt: skip
     by_district: dict[int | None, dict[str, int]] = defaultdict(dict)
-    for district_id, stage, n in grouped:
-        by_district[district_id][stage] = n
+    for district_id, kept, stage, n in grouped:
+        # A protected location is counted with the targets of unknown 地区: counted, never placed.
+        key = None if kept else district_id
+        by_district[key][stage] = by_district[key].get(stage, 0) + n
     districts = {d.pk: d for d in District.objects.filter(pk__in=[k for k in by_district if k])}
     ordered = sorted(
         by_district, key=lambda k: (k is None, districts[k].order if k else 0, districts[k].name if k else "")
