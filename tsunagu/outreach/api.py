@@ -47,8 +47,11 @@ class InformationOutput(serializers.Serializer):
     source = serializers.SerializerMethodField()
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     description = serializers.CharField()
-    address = serializers.CharField()
+    address = serializers.SerializerMethodField(help_text="住所・場所（所在を秘匿された本人のものは空）")
     content = serializers.CharField()
+
+    def get_address(self, info: Any) -> str:
+        return "" if getattr(info, "location_hidden", False) else info.address
 
     @extend_schema_field(serializers.DictField(allow_null=True, help_text="情報提供者（受け持つ機関の職員にだけ）"))
     def get_source(self, info: Any) -> dict[str, str] | None:
@@ -69,7 +72,7 @@ class TargetOutput(serializers.Serializer):
     person = PersonSummaryOutput(allow_null=True)
     household_id = serializers.IntegerField(allow_null=True)
     description = serializers.CharField()
-    district = NamedOutput(allow_null=True)
+    district = serializers.SerializerMethodField()
     worry = serializers.CharField()
     occurred_at = serializers.DateTimeField(help_text="開始日時")
     stage = serializers.ChoiceField(choices=Stage.choices)
@@ -86,6 +89,12 @@ class TargetOutput(serializers.Serializer):
     collaboration_case_id = serializers.IntegerField(allow_null=True, help_text="対象から開いた多機関協働のケース")
     meeting_source = serializers.CharField(help_text="支援会議での決定から始まった対象なら、その会議と決定")
     version = serializers.IntegerField()
+
+    @extend_schema_field(NamedOutput(allow_null=True, help_text="地区（所在を秘匿された本人の対象では null）"))
+    def get_district(self, target: Any) -> Any:
+        if target.district is None or getattr(target, "location_hidden", False):
+            return None
+        return NamedOutput(target.district).data
 
 
 class TargetDetailOutput(TargetOutput):

@@ -17,6 +17,7 @@ from tsunagu.core.models import District, User
 from tsunagu.outreach.models import OutreachInformation, OutreachTarget, SourceType, Stage
 from tsunagu.people.models import HouseholdMember
 from tsunagu.people.protection import possibly_protected
+from tsunagu.people.selectors import location_hidden_for_user
 from tsunagu.records.registry import kind
 from tsunagu.records.selectors import (
     AuditedRecords,
@@ -51,9 +52,23 @@ def location_kept() -> Q:
     return possibly_protected(through="person") | Q(Exists(protected_member))
 
 
+def _location_marked(user: User, view: RecordView) -> RecordView:
+    """A target's 地区 and a 気になる情報's address are where its person is: ``location_hidden`` on the record
+    says they are kept from this reader (DV: not the protecting agency nor its named staff), for the page and
+    the API alike. The fields themselves are left as they are (a write may start from this record)."""
+    person = view.record.person
+    view.record.location_hidden = person is not None and location_hidden_for_user(user=user, person=person)
+    return view
+
+
+def _lists_marked(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """In a list, every possibly protected location is kept (one condition in the query, no read per row)."""
+    return rows.annotate(location_hidden=ExpressionWrapper(location_kept(), output_field=BooleanField()))
+
+
 def target_get_for_user(*, user: User, pk: int, request: HttpRequest | None = None) -> RecordView:
     """A target the user may read, with the grounds; 404 otherwise. The read is audited."""
-    return record_get_for_user(user=user, kind="outreach_target", pk=pk, request=request)
+    return _location_marked(user, record_get_for_user(user=user, kind="outreach_target", pk=pk, request=request))
 
 
 def target_check_for_user(*, user: User, pk: int) -> OutreachTarget:
@@ -62,7 +77,7 @@ def target_check_for_user(*, user: User, pk: int) -> OutreachTarget:
 
 
 def information_get_for_user(*, user: User, pk: int, request: HttpRequest | None = None) -> RecordView:
-    return record_get_for_user(user=user, kind="outreach_information", pk=pk, request=request)
+    return _location_marked(user, record_get_for_user(user=user, kind="outreach_information", pk=pk, request=request))
 
 
 def information_check_for_user(*, user: User, pk: int) -> OutreachInformation:
@@ -76,7 +91,7 @@ def target_list_for_user(
     """The worker's list: the targets the user may read, the next action due first (then those with none,
     longest without action first); audited as shown. Each row brings its person, worker and district (one
     query a page: the counts are on the row)."""
-    rows = targets_visible(user).select_related("person", "worker", "district", "organization")
+    rows = _lists_marked(targets_visible(user).select_related("person", "worker", "district", "organization"))
     if worker is not None:
         rows = rows.filter(worker=worker)
     if district_id:
@@ -138,7 +153,9 @@ def information_list_for_user(
     *, user: User, unassigned: bool = True, request: HttpRequest | None = None
 ) -> AuditedRecords:
     """気になる情報 the user may read, newest first; ``unassigned``: those not yet gathered into a target."""
-    rows = information_visible(user).select_related("person", "household", "staff", "district", "reporter_organization")
+    rows = _lists_marked(
+        information_visible(user).select_related("person", "household", "staff", "district", "reporter_organization")
+    )
     if unassigned:
         rows = rows.filter(target__isnull=True)
     return records_for_user(user=user, kind="outreach_information", rows=rows.order_by("-occurred_at", "-id"),

@@ -71,7 +71,8 @@ def target_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     settings = districts.settings_by_district(user.municipality_id)
     rows = [(t, selectors.days_since(t.last_contact_at, today), t.next_action_on is not None and
-             t.next_action_on <= today, districts.commissioner_district_of(settings, t.district_id))
+             t.next_action_on <= today,
+             None if t.location_hidden else districts.commissioner_district_of(settings, t.district_id))
             for t in page.rows]  # fmt: skip
     table = selectors.district_table_for_user(user=user)
     commissioners = {k: districts.commissioner_district_of(settings, k) for k in settings}
