@@ -171,3 +171,42 @@ def test_svg_and_html_are_refused_whatever_the_name(client, personas, support_me
                            {"title": "画像", "file": SimpleUploadedFile(name, content, content_type="image/png")})  # fmt: skip
     assert response.status_code == 400 and "PDF・JPEG・PNG・TIFF" in response.content.decode()
     assert Attachment.objects.count() == before
+
+
+def test_a_consent_meeting_member_the_consent_does_not_cover_gets_no_file_and_no_list(client, personas):
+    """The file follows the basis on the person, not the seat: a member sitting for an organisation the
+    person's consent does not reach (put there behind the service's back) reads neither the item nor its file."""
+    from tsunagu.collaboration.tests.factories import consent_for
+    from tsunagu.core.models import Organization
+    from tsunagu.meetings.models import MeetingMember
+
+    a, b = personas.caseworker_a, personas.caseworker_b
+    orgs = {o.name: o for o in Organization.objects.filter(municipality=personas.town)}
+    person = register(a)
+    consent_for(a, person, orgs["福祉あんしん課"])
+    meeting = hold(personas.coordinator, kotoura_type(personas.town, "jusouteki-shien-kaigi"), members=(a,))
+    item = put_on_agenda(a, meeting, person)
+    sheet = attach(a, meeting, title="本人同意の範囲の資料", item=item)
+    MeetingMember.objects.create(municipality=personas.town, meeting=meeting, user=b,
+                                 organization=orgs["相談支援センターサポートりんくす"], added_by=personas.coordinator)  # fmt: skip
+    client.force_login(b)
+    assert client.get(reverse("meetings:attachment-download", args=[sheet.pk])).status_code == 404
+    assert client.get(reverse("api:agenda-item-attachments", args=[item.pk])).status_code == 404
+    assert (
+        "本人同意の範囲の資料" not in client.get(reverse("meetings:meeting-detail", args=[meeting.pk])).content.decode()
+    )
+    client.force_login(a)
+    assert client.get(reverse("meetings:attachment-download", args=[sheet.pk])).status_code == 200
+
+
+def test_after_the_follow_up_closes_the_coordinators_print_names_no_title_of_an_item_it_does_not_print(
+    client, personas, support_meeting
+):
+    from tsunagu.meetings import services
+
+    meeting, _item, _person, _sheet = support_meeting
+    attach(personas.coordinator, meeting, title="当日配布資料")
+    services.meeting_close(user=personas.coordinator, meeting=meeting)
+    client.force_login(personas.coordinator)
+    text = pdf_text(client.get(reverse("meetings:meeting-minutes-print", args=[meeting.pk])).content)
+    assert "当日配布資料" in text and "アセスメントシート" not in text
