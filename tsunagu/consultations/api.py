@@ -20,7 +20,7 @@ from tsunagu.access.models import Consent
 from tsunagu.api.pagination import keyset_page, paginated
 from tsunagu.api.views import ApiView
 from tsunagu.consultations import selectors, services
-from tsunagu.consultations.forms import ConsultationFilterForm
+from tsunagu.consultations.forms import ConsultationFilterForm, program_menu
 from tsunagu.consultations.models import (
     CaseNote,
     ConsentVariant,
@@ -40,7 +40,7 @@ from tsunagu.people.api import GroundsOutput, PersonSummaryOutput, casework_user
 from tsunagu.people.models import Household
 from tsunagu.plans.api import NamedOutput
 from tsunagu.plans.models import Domain, Program
-from tsunagu.plans.selectors import organization_list_for_user, program_list_for_user
+from tsunagu.plans.selectors import organization_list_for_user
 
 MAX_ID = 2**63 - 1
 CURSOR_PARAMETERS = [
@@ -255,7 +255,7 @@ class ConsultationCreateInput(IntakeSubjectInput):
         if user is None:  # the schema's instance
             return
         issues = selectors.issue_list_for_user(user=user)
-        _choices(self.fields["program"], program_list_for_user(user=user))
+        _choices(self.fields["program"], program_menu(user))
         _choices(self.fields["issues"], issues)
         _choices(self.fields["main_issue"], issues)
         if person_view is not None:
@@ -300,7 +300,7 @@ class ReferralInputSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if user is not None:
             _choices(self.fields["to_organization"], organization_list_for_user(user=user))
-            _choices(self.fields["to_program"], program_list_for_user(user=user))
+            _choices(self.fields["to_program"], program_menu(user))
 
     def to_input(self) -> services.ReferralInput:
         data = self.validated_data
@@ -363,7 +363,7 @@ class ConsultationListApi(ApiView):
     def get(self, request: Request) -> Response:
         user = casework_user(request)
         form = ConsultationFilterForm(
-            request.query_params, user=user, programs=program_list_for_user(user=user),
+            request.query_params, user=user, programs=program_menu(user),
             issues=selectors.issue_list_for_user(user=user),
         )  # fmt: skip
         if not form.is_valid():

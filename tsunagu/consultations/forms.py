@@ -33,10 +33,17 @@ from tsunagu.core.params import ModelChoiceField, ModelMultipleChoiceField
 from tsunagu.people.models import Household, Person
 from tsunagu.people.naming import HouseholdChoiceField
 from tsunagu.plans.models import Category, Domain, Program
+from tsunagu.plans.selectors import program_list_for_user
 
 
 def _local_datetime(day: Any, at: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
+
+
+def program_menu(user: User) -> QuerySet[Program]:
+    """The plan's programmes for a menu, which shows their names only: without the catalogue's columns
+    (its divisions, duties, indicators and implementing bodies are three more queries on every page)."""
+    return program_list_for_user(user=user).select_related(None).prefetch_related(None)
 
 
 def intake_programs(programs: QuerySet[Program]) -> QuerySet[Program]:

@@ -82,7 +82,7 @@ def register() -> None:
     register_kind(RecordKind(
         key="consultation", label=_("相談受付"), model=Consultation, detail_url="consultations:consultation-detail",
         timeline_template="consultations/records/consultation_row.html", print_row=consultation_print_row,
-        occurred_field="received_at", select_related=("program", "staff", "main_issue", "person"), order=10,
+        occurred_field="received_at", select_related=("program", "staff", "main_issue", "person", "consent"), order=10,
         panel_template="consultations/records/consultation_panel.html", panel_title=_("相談受付"),
     ))  # fmt: skip
     register_kind(RecordKind(

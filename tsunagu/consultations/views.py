@@ -14,7 +14,7 @@ from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagu.access import selectors as access
-from tsunagu.access.policy import casework_organization_ids, consent_covers, decisions_for
+from tsunagu.access.policy import casework_organization_ids, consent_covers, visible_person
 from tsunagu.access.services import acting_organization
 from tsunagu.consultations import selectors, services
 from tsunagu.consultations.defaults import routing_rules_ensure
@@ -27,6 +27,7 @@ from tsunagu.consultations.forms import (
     ReferralForm,
     intake_programs,
     own_program,
+    program_menu,
 )
 from tsunagu.consultations.models import (
     ConsentVariant,
@@ -68,7 +69,7 @@ def _user(request: HttpRequest) -> User:
 def inbox(request: HttpRequest) -> HttpResponse:
     """相談・つなぎの一覧: new consultations, referrals waiting on each side, next steps this week."""
     user = _user(request)
-    programs = program_list_for_user(user=user)
+    programs = program_menu(user)
     form = ConsultationFilterForm(
         request.GET or None, user=user, programs=programs, issues=selectors.issue_list_for_user(user=user)
     )
@@ -156,9 +157,9 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
 
 def _visible_members(user: User, household_id: int) -> list[HouseholdMember]:
     """Members the user may see: a suggestion must not reveal a hidden member (e.g. "a child under 6")."""
-    members = list(HouseholdMember.objects.filter(household_id=household_id).select_related("person"))
-    decisions = decisions_for(user, [m.person_id for m in members])
-    return [m for m in members if decisions[m.person_id].allowed]
+    # One query: the access core's condition on each member, not a second query for their grants.
+    members = HouseholdMember.objects.filter(household_id=household_id).filter(visible_person(user, "person_id"))
+    return list(members.select_related("person"))
 
 
 def _suggestions(user: User, consultation: Consultation) -> Any:
@@ -216,7 +217,7 @@ def _detail(request: HttpRequest, user: User, consultation: Consultation, referr
     if referral_form is None and own:
         initial, referral_problem = _referral_initial(request, user, consultation, routing)
         referral_form = ReferralForm(
-            user=user, programs=program_list_for_user(user=user), sender=consultation.organization, initial=initial
+            user=user, programs=program_menu(user), sender=consultation.organization, initial=initial
         )
     return render(
         request,
@@ -245,9 +246,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     consultation = selectors.consultation_check_for_user(user=user, pk=pk)
-    form = ReferralForm(
-        request.POST, user=user, programs=program_list_for_user(user=user), sender=consultation.organization
-    )
+    form = ReferralForm(request.POST, user=user, programs=program_menu(user), sender=consultation.organization)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -280,9 +279,7 @@ def referral_organizations_field(request: HttpRequest, pk: int) -> HttpResponse:
     sender, who is never offered."""
     user = _user(request)
     consultation = selectors.consultation_check_for_user(user=user, pk=pk)
-    form = ReferralForm(
-        request.POST, user=user, programs=program_list_for_user(user=user), sender=consultation.organization
-    )
+    form = ReferralForm(request.POST, user=user, programs=program_menu(user), sender=consultation.organization)
     form.is_valid()  # the programme is read from the cleaned form; the other fields' errors wait for 「つなぐ」
     return render(request, "consultations/_referral_organization.html", {"field": form["to_organization"]})
 

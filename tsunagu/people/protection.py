@@ -59,17 +59,22 @@ def _named_viewers(protected: Iterable[Person]) -> dict[int, frozenset[int]]:
 def protections_of(people: Iterable[Person]) -> dict[int, tuple[LocationProtection, ...]]:
     """For each person, the protections their location falls under: their own and each inherited one.
 
-    At most three queries whatever the number of people (memberships, protected co-members, named staff).
+    At most three queries whatever the number of people (protected co-members, the memberships in their
+    households, named staff).
     """
     people = list(people)
-    memberships = list(
-        HouseholdMember.objects.filter(person_id__in=[p.pk for p in people]).select_related("household", "person")
+    ids = [p.pk for p in people]
+    protected_here = HouseholdMember.objects.filter(
+        household_id__in=HouseholdMember.objects.filter(person_id__in=ids).values("household_id"),
+        person__address_protected=True,
+        person__merged_into__isnull=True,
     )
-    protected_members = list(
+    protected_members = list(protected_here.select_related("household", "person"))
+    # Only a membership in a household with a protected member can inherit a protection: the people's other
+    # memberships (most of them, in most lists) are not loaded at all.
+    memberships = list(
         HouseholdMember.objects.filter(
-            household_id__in={m.household_id for m in memberships},
-            person__address_protected=True,
-            person__merged_into__isnull=True,
+            person_id__in=ids, household_id__in=protected_here.values("household_id")
         ).select_related("household", "person")
     )
     sources: dict[int, dict[int, Person]] = {p.pk: {p.pk: p} if p.address_protected else {} for p in people}
