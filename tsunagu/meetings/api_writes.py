@@ -89,6 +89,8 @@ class MeetingMembersApi(ApiView):
     def post(self, request: Request, pk: int) -> Response:
         user = casework_user(request)
         meeting = selectors.meeting_check_for_user(user=user, pk=pk)
+        # The chair first: a member who is not the chair must not learn, from the refusal, who works where.
+        services.require_chair(user, meeting)
         data = MemberInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = (

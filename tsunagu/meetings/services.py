@@ -44,9 +44,12 @@ def _member_organization(user: User, organization_id: int | None = None) -> Orga
     return None
 
 
-def _require_chair(user: User, meeting: Meeting) -> None:
+def require_chair(user: User, meeting: Meeting) -> None:
     if meeting.chair_id != user.pk:
         raise MeetingError(_("この操作は会議の議長だけが行えます。"))
+
+
+_require_chair = require_chair
 
 
 def _require_open(meeting: Meeting) -> None:

@@ -210,3 +210,21 @@ def test_after_the_follow_up_closes_the_coordinators_print_names_no_title_of_an_
     client.force_login(personas.coordinator)
     text = pdf_text(client.get(reverse("meetings:meeting-minutes-print", args=[meeting.pk])).content)
     assert "当日配布資料" in text and "アセスメントシート" not in text
+
+
+def test_a_member_who_is_not_the_chair_learns_nothing_of_who_works_where(client, personas, support_meeting):
+    """Finding: the API looked the staff member up before the chair's check, so a member's refusal said
+    whether that user did casework at that organisation. Now both answers are the chair's refusal."""
+    from tsunagu.core.models import Organization
+    from tsunagu.meetings.models import MeetingMember
+
+    meeting, _item, _person, _sheet = support_meeting
+    anshin = Organization.objects.get(municipality=personas.town, name="福祉あんしん課")
+    client.force_login(personas.caseworker_a)
+    answers = []
+    for user in (personas.supervisor, personas.caseworker_b, personas.stranger):  # works there; elsewhere; no
+        response = client.post(reverse("api:meeting-members", args=[meeting.pk]),
+                               {"user": user.pk, "organization": anshin.pk}, content_type="application/json")  # fmt: skip
+        answers.append((response.status_code, response.json()["error"]["message"]))
+    assert answers == [(400, "この操作は会議の議長だけが行えます。")] * 3
+    assert not MeetingMember.objects.filter(meeting=meeting, user=personas.supervisor).exists()
