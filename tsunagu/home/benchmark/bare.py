@@ -20,7 +20,10 @@ PAGE_SIZE = 50  # the inbox's
 def bare_consultation_list(request: HttpRequest) -> HttpResponse:
     organizations = Membership.objects.filter(user_id=request.user.pk or 0).values("organization_id")
     rows = (
-        Consultation.objects.filter(organization_id__in=organizations)
+        # The inbox's own filter, so that both start from its index (consultation_inbox).
+        Consultation.objects.filter(
+            municipality_id=getattr(request.user, "municipality_id", 0), organization_id__in=organizations
+        )
         .select_related("organization", "program", "staff", "person", "main_issue")
         .order_by("-received_at", "-id")
     )
