@@ -18,9 +18,13 @@ PAGE_SIZE = 50  # the inbox's
 
 
 def bare_consultation_list(request: HttpRequest) -> HttpResponse:
-    organizations = Membership.objects.filter(user_id=request.user.pk or 0).values("organization_id")
+    # Ids as values, as the inbox gives them (casework_organization_ids): a subquery hides that there is one
+    # organisation, and the database sorts all its consultations instead of reading the index in order.
+    organizations = list(
+        Membership.objects.filter(user_id=request.user.pk or 0).values_list("organization_id", flat=True)
+    )
     rows = (
-        # The inbox's own filter, so that both start from its index (consultation_inbox).
+        # The inbox's own filter, so that both read its index (consultation_inbox).
         Consultation.objects.filter(
             municipality_id=getattr(request.user, "municipality_id", 0), organization_id__in=organizations
         )
