@@ -317,6 +317,17 @@ def organizations_sharing_on(person_id: int, organization_ids: Iterable[int]) ->
     )
 
 
+def holds_standing_ground(person_id: int, organization_id: int) -> bool:
+    """Whether the organisation holds the person on its own record or a standing grant (consent, 支援会議,
+    another statute's meeting): what a record kept for months about the person needs — a 参加支援, a place's
+    participant. An emergency's hours, to protect life, do not enlist the organisation (one query)."""
+    return (
+        AccessGrant.objects.active()
+        .filter(person_id=person_id, organization_id=organization_id, basis__in=STANDING_BASES | {Basis.OWN_RECORD})
+        .exists()
+    )
+
+
 def casework_user(request: Any) -> User:
     """The signed-in user of a page or API request, if they do casework somewhere; 404 for everyone else
     (administrators, auditors), as every page about a person answers."""

@@ -18,7 +18,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tsunagu.access.models import AccessGrant, Basis
+from tsunagu.access.models import Basis
+from tsunagu.access.policy import holds_standing_ground
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.community import staff
@@ -239,7 +240,7 @@ def participation_link(*, user: User, session: ActivitySession, person: Person, 
     readable to it); refused twice for the same person, or past the session's head count."""
     organization = _writer(user, session.place.program)
     errors: list[str] = []
-    if not AccessGrant.objects.active().filter(person_id=person.pk, organization_id=organization.pk).exists():
+    if not holds_standing_ground(person.pk, organization.pk):  # an emergency's hours are no ground for a record
         errors.append(_("%(organization)sはこの方の記録を閲覧できないため、参加を記録できません。")
                       % {"organization": organization.name})  # fmt: skip
     linked = SessionParticipation.objects.filter(session=session)

@@ -12,12 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tsunagu.participation.models import ParticipationSupport
-from tsunagu.participation.services import participation_membership_organization
+from tsunagu.participation.services import action_open, participation_membership_organization
 from tsunagu.support_plans.application_links import ApplicationLink
-from tsunagu.support_plans.models import PlanStatus
-
-# A superseded or ended version's lines are history: nothing is begun from them.
-OPEN_PLAN = (PlanStatus.DRAFT, PlanStatus.APPROVED)
 
 
 def links(user: Any, plan: Any, actions: Sequence[Any]) -> dict[int, ApplicationLink]:
@@ -35,7 +31,7 @@ def links(user: Any, plan: Any, actions: Sequence[Any]) -> dict[int, Application
             found[action.pk] = ApplicationLink(
                 _("参加支援を見る"), reverse("participation:support-detail", args=[begun[action.pk]])
             )
-        elif plan.status in OPEN_PLAN and action.flagged_at is None:
+        elif action_open(action):
             query = {"action": action.pk} | ({"household": plan.household_id} if plan.household_id else {})
             url = reverse("participation:person-support-create", args=[plan.person_id]) + "?" + urlencode(query)
             found[action.pk] = ApplicationLink(_("参加支援を始める"), url, primary=True)

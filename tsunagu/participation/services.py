@@ -23,8 +23,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tsunagu.access.models import AccessGrant, Basis
-from tsunagu.access.policy import casework_memberships
+from tsunagu.access.models import Basis
+from tsunagu.access.policy import casework_memberships, holds_standing_ground
 from tsunagu.audit.models import Action
 from tsunagu.audit.services import audit_record
 from tsunagu.consultations.destinations import program_organizations
@@ -53,7 +53,7 @@ from tsunagu.participation.models import (
 from tsunagu.participation.selectors import occupancy
 from tsunagu.people.models import Household, HouseholdMember, Person
 from tsunagu.plans.models import Category, Program
-from tsunagu.support_plans.models import Application, PlanAction
+from tsunagu.support_plans.models import Application, PlanAction, PlanStatus
 
 MAX_CAPACITY = 10_000  # beyond any host; keeps a pasted number inside the column
 
@@ -326,6 +326,15 @@ def development_record(
 # --- The person's participation support ------------------------------------------------------------------
 
 
+# A superseded or ended version's lines are history, and a line outside the consent is flagged: nothing is
+# begun from them (the plan page offers no link; the form's URL is refused the same).
+OPEN_PLAN = (PlanStatus.DRAFT, PlanStatus.APPROVED)
+
+
+def action_open(action: PlanAction) -> bool:
+    return action.plan.status in OPEN_PLAN and action.flagged_at is None
+
+
 @dataclass
 class SupportInput:
     person: Person
@@ -367,7 +376,7 @@ def support_open(*, user: User, data: SupportInput, request: HttpRequest | None 
     person = data.person
     if not data.wishes.strip():
         errors.append(_("本人の希望を入力してください。"))
-    if not AccessGrant.objects.active().filter(person_id=person.pk, organization_id=organization.pk).exists():
+    if not holds_standing_ground(person.pk, organization.pk):  # an emergency's hours are no ground for months
         errors.append(_("%(organization)sはこの方の記録を持っていません（本人同意などで共有されていません）。")
                       % {"organization": organization.name})  # fmt: skip
     action = data.plan_action
@@ -377,6 +386,12 @@ def support_open(*, user: User, data: SupportInput, request: HttpRequest | None 
             errors.append(_("この支援プランの役割分担は参加支援事業の申込みではありません。"))
         if action.plan.person_id != person.pk:
             errors.append(_("支援プランの本人と参加支援の本人が違います。"))
+        if not action_open(action):
+            errors.append(
+                _(
+                    "この役割分担からは参加支援を始められません（支援プランが終了している、または本人同意の範囲外です）。"
+                )
+            )
     elif source == Source.PLAN:
         errors.append(_("支援プランからの場合は、参加支援を申し込む役割分担を選んでください。"))
     if (
