@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -79,19 +81,35 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = page_of(
         request, selectors.consultation_list_for_user(user=user, filters=filters, request=request), PAGE_SIZE
     )
-    return render(
-        request,
-        "consultations/inbox.html",
-        {
-            "form": form,
-            "consultations": page.rows,
-            "page": page,
-            "incoming": selectors.referrals_waiting_for_user(user=user, request=request)[:100],
-            "outgoing": selectors.referrals_sent_waiting_for_user(user=user, request=request)[:100],
-            "next_steps": selectors.next_steps_due_for_user(user=user, request=request)[:100],
-            "today": timezone.localdate(),
-        },
-    )
+    panels = {
+        name: _panel(rows)
+        for name, rows in (
+            ("incoming", selectors.referrals_waiting_for_user(user=user, request=request)),
+            ("outgoing", selectors.referrals_sent_waiting_for_user(user=user, request=request)),
+            ("next_steps", selectors.next_steps_due_for_user(user=user, request=request)),
+        )
+    }
+    context = {"form": form, "consultations": page.rows, "page": page, "today": timezone.localdate()}
+    return render(request, "consultations/inbox.html", {**context, "panel_size": PANEL_SIZE, **panels})
+
+
+# The inbox's side panels show the most urgent rows; the rest is a list of its own (未受理のつなぎ). A panel
+# that grew with the city's data made the inbox cost grow with it (100 rows each: 103 ms p50 against 66).
+PANEL_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Panel:
+    rows: list[Any]
+    more: bool
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+
+def _panel(rows: selectors.AuditedRecords) -> Panel:
+    fetched = rows.page_slice(0, PANEL_SIZE)  # one more than shown, which is not audited
+    return Panel(rows=fetched[:PANEL_SIZE], more=len(fetched) > PANEL_SIZE)
 
 
 @require_http_methods(["GET", "POST"])

@@ -100,3 +100,30 @@ def test_the_inbox_costs_the_same_queries_with_more_consultations(client, person
     for _ in range(3):
         consultation_in_a_household(holder)
     assert queries(client, url) == few
+
+
+def test_the_inbox_panels_show_the_20_most_urgent_and_say_there_are_more(client, personas):
+    """A panel that grew with the data made the inbox grow with it: 20 rows, the rest on the open list."""
+    from tsunagu.audit.models import AuditEntry
+    from tsunagu.consultations.models import Referral
+    from tsunagu.consultations.views import PANEL_SIZE
+
+    holder = personas.caseworker_a
+    consultation, consent, _household = consultation_in_a_household(holder)
+    client.force_login(holder)
+    url = reverse("consultations:inbox")
+    html = client.get(url).content.decode()
+    assert html.count("data-referral=") == 1 and "panel-more" not in html
+    for _ in range(PANEL_SIZE):
+        refer(holder, consultation, consent)
+    few = queries(client, url)
+    refer(holder, consultation, consent)
+    assert queries(client, url) == few
+    before = AuditEntry.objects.count()
+    html = client.get(url).content.decode()
+    assert html.count("data-referral=") == PANEL_SIZE == 20
+    assert "期限の近い20件を表示しています。" in html and reverse("consultations:referrals-open") in html
+    hidden = Referral.objects.filter(consultation=consultation).order_by("due_on", "id").last()
+    assert f'data-referral="{hidden.pk}"' not in html
+    named = [pk for e in AuditEntry.objects.order_by("id")[before:] for pk in (e.records or {}).get("referral", [])]
+    assert len(named) == PANEL_SIZE and hidden.pk not in named  # the row fetched to know there are more: not shown
