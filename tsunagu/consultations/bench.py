@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
+from tsunagu.access.policy import casework_organization_ids
 from tsunagu.consultations.models import Consultation
 from tsunagu.consultations.selectors import consultations_visible, referrals_visible
 from tsunagu.core.bench import BenchPage
@@ -16,11 +17,15 @@ from tsunagu.people.models import HouseholdMember
 
 
 def _consultation(user: User) -> Consultation | None:
-    """The latest visible consultation about a person that led to a referral: the fullest consultation page."""
-    referred = referrals_visible(user).filter(consultation__person__isnull=False).order_by("-pk")
+    """The latest consultation about a person received by the reader's own organisation that led to a
+    referral: the fullest consultation page (routing suggestions, the referral form), and the same kind of
+    page at every scale — another agency's consultation, read on a grant, shows fewer panels, and comparing
+    one with the other is no growth figure."""
+    own = consultations_visible(user).filter(person__isnull=False, organization_id__in=casework_organization_ids(user))
+    referred = referrals_visible(user).filter(consultation__in=own.values("pk")).order_by("-pk")
     pk = referred.values_list("consultation_id", flat=True).first()
     if pk is None:
-        return consultations_visible(user).filter(person__isnull=False).order_by("-pk").first()
+        return own.order_by("-pk").first()
     return consultations_visible(user).filter(pk=pk).first()
 
 
