@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -19,9 +18,10 @@ from rest_framework.response import Response
 from tsunagu.access.disclosure import disclosure_audit
 from tsunagu.api.views import ApiView, if_match_version, with_etag
 from tsunagu.core.models import CASEWORK_ROLES, Membership
-from tsunagu.meetings import law, selectors, services
+from tsunagu.meetings import selectors, services
 from tsunagu.meetings.api import MAX_ID, MeetingMemberOutput, MeetingOutput
 from tsunagu.meetings.attachments.selectors import attachments_of
+from tsunagu.meetings.minutes import minutes_meeting_check
 from tsunagu.people.api import casework_user
 from tsunagu.plans.api import NamedOutput
 
@@ -122,9 +122,8 @@ class MeetingAttachmentsApi(ApiView):
                    responses=AttachmentOutput(many=True))  # fmt: skip
     def get(self, request: Request, pk: int) -> Response:
         user = casework_user(request)
-        meeting = selectors.meeting_check_for_user(user=user, pk=pk)
-        if not law.may_open_agenda(user, meeting):  # acknowledged where required, while the follow-up lasts
-            raise Http404
+        # As the files themselves: members who may open the agenda, and the convener's coordinator.
+        meeting = minutes_meeting_check(user=user, pk=pk)
         return Response(AttachmentOutput(attachments_of(meeting=meeting).current, many=True).data)
 
 

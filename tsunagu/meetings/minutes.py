@@ -69,9 +69,9 @@ _ITEMS = (
 )
 
 
-def minutes_get_for_user(*, user: User, pk: int, summary: str, request: HttpRequest | None = None) -> MinutesView:
-    """The meeting with the agenda items the reader may print (``may_read_minutes``, 404 otherwise), their
-    decisions and tasks, audited as an export with the grounds of each item."""
+def minutes_meeting_check(*, user: User, pk: int) -> Meeting:
+    """The meeting, with its members and acknowledgements, for a reader of its minutes and 資料
+    (``may_read_minutes``); 404 otherwise. The meeting's row names no person: not audited."""
     meeting = (
         Meeting.objects.filter(pk=pk, municipality_id=user.municipality_id)
         .select_related("meeting_type", "convener", "chair")
@@ -83,6 +83,13 @@ def minutes_get_for_user(*, user: User, pk: int, summary: str, request: HttpRequ
     )
     if meeting is None or not may_read_minutes(user, meeting):
         raise Http404
+    return meeting
+
+
+def minutes_get_for_user(*, user: User, pk: int, summary: str, request: HttpRequest | None = None) -> MinutesView:
+    """The meeting with the agenda items the reader may print (``may_read_minutes``, 404 otherwise), their
+    decisions and tasks, audited as an export with the grounds of each item."""
+    meeting = minutes_meeting_check(user=user, pk=pk)
     items = list(_ITEMS.filter(meeting=meeting))
     shown = items_readable(user, meeting, items)
     shown_audit(

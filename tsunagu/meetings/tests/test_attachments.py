@@ -105,6 +105,13 @@ def test_the_coordinator_downloads_without_being_a_member(client, personas, supp
     assert entry.basis == Basis.ART106_6 and entry.basis_source.startswith(f"meeting:{meeting.pk} grant:")
     assert entry.organization is not None and entry.organization.name == "福祉あんしん課"
     assert entry.person_id == person.pk
+    # The API lists the meeting's 資料 to them as the page serves them (it answered 404 before).
+    from tsunagu.api.tests.test_people_api import auth, token_for
+
+    listed = client.get(reverse("api:meeting-attachments", args=[meeting.pk]), **auth(token_for(personas.coordinator)))
+    assert listed.status_code == 200 and [a["title"] for a in listed.json()] == ["当日配布資料"]
+    stranger = client.get(reverse("api:meeting-attachments", args=[meeting.pk]), **auth(token_for(personas.stranger)))
+    assert stranger.status_code == 404
 
 
 def test_after_the_follow_up_closes_the_member_gets_404(client, personas, support_meeting):
