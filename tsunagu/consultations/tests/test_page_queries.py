@@ -124,6 +124,7 @@ def test_the_inbox_panels_show_the_20_most_urgent_and_say_there_are_more(client,
     assert html.count("data-referral=") == PANEL_SIZE == 20
     assert "期限の近い20件を表示しています。" in html and reverse("consultations:referrals-open") in html
     hidden = Referral.objects.filter(consultation=consultation).order_by("due_on", "id").last()
+    assert hidden is not None
     assert f'data-referral="{hidden.pk}"' not in html
     named = [pk for e in AuditEntry.objects.order_by("id")[before:] for pk in (e.records or {}).get("referral", [])]
     assert len(named) == PANEL_SIZE and hidden.pk not in named  # the row fetched to know there are more: not shown
