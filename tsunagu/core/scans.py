@@ -15,18 +15,20 @@ Every refusal is a ``ValidationError`` in Japanese that names the file and what 
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from PIL import Image
 
+logger = logging.getLogger(__name__)
 MB = 1024 * 1024
 
 
@@ -256,3 +258,21 @@ def check_scan(upload: File | IO[bytes], *, name: str = "") -> ScanType:
             f"{name} は{scan.label}形式として読み取れません（ファイルが壊れている可能性があります）。", "broken"
         )
     return scan
+
+
+def open_stored(stored: Any, *, what: str) -> tuple[IO[bytes], ScanType] | None:
+    """A stored scan opened for serving, checked again by its first bytes — a file stored before uploads were
+    checked by content, or changed in the store, is not served. None (logged, naming ``what``) when the file
+    is missing or not of an accepted type; the caller answers 404."""
+    try:
+        file = stored.open("rb")
+    except FileNotFoundError:
+        logger.error("%s: the file %s is missing from the file store", what, stored.name)
+        return None
+    scan_type = sniff(file.read(16))
+    file.seek(0)
+    if scan_type is None or not stored.name.lower().endswith(scan_type.extensions):
+        file.close()
+        logger.error("%s: the file %s is not an accepted type", what, stored.name)
+        return None
+    return file, scan_type

@@ -8,7 +8,6 @@ the person, and the access core stays free of the people app.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
@@ -22,8 +21,6 @@ from tsunagu.access.selectors import consent_in_municipality, consents_of_person
 from tsunagu.core import scans
 from tsunagu.core.models import User
 from tsunagu.people.selectors import PersonView, person_check_for_user
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,18 +55,10 @@ def consent_document_get_for_user(*, user: User, pk: int, request: HttpRequest |
     grounds = consent_document_grounds(view.decision, consent)
     if grounds is None or view.location_hidden or not consent.document:
         raise Http404
-    try:
-        file = consent.document.open("rb")
-    except FileNotFoundError:
-        logger.error("consent %s: the scanned form %s is missing from the file store", pk, consent.document.name)
-        raise Http404 from None
-    # Checked again as it is served: a file stored before uploads were checked by content is not served.
-    scan_type = scans.sniff(file.read(16))
-    file.seek(0)
-    if scan_type is None or not consent.document.name.lower().endswith(scan_type.extensions):
-        file.close()
-        logger.error("consent %s: the scanned form %s is not an accepted type", pk, consent.document.name)
+    opened = scans.open_stored(consent.document, what=f"consent {pk}")
+    if opened is None:
         raise Http404
+    file, scan_type = opened
     disclosure_audit(
         user=user, grounds=grounds, obj=consent, person_id=view.person.pk, summary="同意書（スキャン）を閲覧",
         request=request,

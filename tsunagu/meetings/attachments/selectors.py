@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import IO
 
@@ -27,8 +26,6 @@ from tsunagu.meetings.minutes import may_read_minutes
 from tsunagu.meetings.models import AgendaItem, Attachment, Meeting
 from tsunagu.meetings.selectors import items_readable
 from tsunagu.people.selectors import location_hidden_for_user
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -124,18 +121,10 @@ def attachment_get_for_user(*, user: User, pk: int, request: HttpRequest | None 
     # files are not served, as a consent's scan is not (the title stays listed).
     if row.agenda_item is not None and location_hidden_for_user(user=user, person=row.agenda_item.person):
         raise Http404
-    try:
-        file = row.file.open("rb")
-    except FileNotFoundError:
-        logger.error("meeting attachment %s: the file %s is missing from the file store", pk, row.file.name)
-        raise Http404 from None
-    # Checked again as it is served, as a consent's scan is.
-    scan_type = scans.sniff(file.read(16))
-    file.seek(0)
-    if scan_type is None or not row.file.name.lower().endswith(scan_type.extensions):
-        file.close()
-        logger.error("meeting attachment %s: the file %s is not an accepted type", pk, row.file.name)
+    opened = scans.open_stored(row.file, what=f"meeting attachment {pk}")
+    if opened is None:
         raise Http404
+    file, scan_type = opened
     item = row.agenda_item
     disclosure_audit(
         user=user, grounds=grounds, obj=row, person_id=item.person_id if item else None,
