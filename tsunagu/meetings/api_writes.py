@@ -20,8 +20,7 @@ from tsunagu.api.views import ApiView, if_match_version, with_etag
 from tsunagu.core.models import CASEWORK_ROLES, Membership
 from tsunagu.meetings import selectors, services
 from tsunagu.meetings.api import MAX_ID, MeetingMemberOutput, MeetingOutput
-from tsunagu.meetings.attachments.selectors import attachments_of
-from tsunagu.meetings.minutes import minutes_meeting_check
+from tsunagu.meetings.attachments.selectors import attachments_of, meeting_attachments_get_for_user
 from tsunagu.people.api import casework_user
 from tsunagu.plans.api import NamedOutput
 
@@ -123,8 +122,8 @@ class MeetingAttachmentsApi(ApiView):
     def get(self, request: Request, pk: int) -> Response:
         user = casework_user(request)
         # As the files themselves: members who may open the agenda, and the convener's coordinator.
-        meeting = minutes_meeting_check(user=user, pk=pk)
-        return Response(AttachmentOutput(attachments_of(meeting=meeting).current, many=True).data)
+        rows = meeting_attachments_get_for_user(user=user, pk=pk, request=request._request)
+        return Response(AttachmentOutput(rows, many=True).data)
 
 
 class AgendaItemAttachmentsApi(ApiView):

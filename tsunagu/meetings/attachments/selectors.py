@@ -17,7 +17,7 @@ from typing import IO
 
 from django.http import Http404, HttpRequest
 
-from tsunagu.access.disclosure import disclosure_audit
+from tsunagu.access.disclosure import Shown, disclosure_audit, shown_audit
 from tsunagu.access.policy import Grounds, casework_memberships
 from tsunagu.core import scans
 from tsunagu.core.models import User
@@ -132,3 +132,26 @@ def attachment_get_for_user(*, user: User, pk: int, request: HttpRequest | None 
         records={"meeting": [row.meeting_id], **({"agenda_item": [item.pk]} if item else {})},
     )  # fmt: skip
     return AttachmentFile(row=row, file=file, scan_type=scan_type)
+
+
+def meeting_attachments_get_for_user(*, user: User, pk: int, request: HttpRequest | None = None) -> list[Attachment]:
+    """The meeting's own 資料 (配布資料), for a reader of its minutes (404 otherwise). A handout is about the
+    agenda: the list is audited as disclosing the items the reader may open, each with its grounds, or — with
+    no such item — on the meeting's own grounds."""
+    from tsunagu.meetings.minutes import minutes_meeting_check
+
+    meeting = minutes_meeting_check(user=user, pk=pk)
+    items = list(AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True).select_related("person", "case"))
+    for item in items:
+        item.meeting = meeting  # law and items_readable read the item's meeting
+    shown = items_readable(user, meeting, items)
+    summary = "会議の配布資料の一覧を閲覧"
+    if shown:
+        shown_audit(
+            user=user, shown=[Shown("agenda_item", v.item.pk, v.item.person_id, v.grounds) for v in shown],
+            summary=summary, obj=meeting, request=request,
+        )  # fmt: skip
+    else:
+        disclosure_audit(user=user, grounds=meeting_grounds(user, meeting), obj=meeting, summary=summary,
+                         request=request)  # fmt: skip
+    return attachments_of(meeting=meeting).current

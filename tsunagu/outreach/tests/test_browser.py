@@ -4,6 +4,7 @@ answered; the attempt count, the stage (未接触 → 接触試行) and the cont
 (the map's SVG included)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -44,8 +45,10 @@ def test_the_worker_records_a_failed_visit(new_tab, personas):
     checked += axe_check(page, "target page")
 
     form = page.locator("#contact-form")
-    form.get_by_label(label("日付")).fill(to_wareki(timezone.localdate()))
-    form.get_by_label(label("時刻")).fill("09:30")
+    # A few minutes ago, not a fixed hour: a contact in the future is refused (before 09:30 JST it was).
+    visited = timezone.localtime() - timedelta(minutes=5)
+    form.get_by_label(label("日付")).fill(to_wareki(visited.date()))
+    form.get_by_label(label("時刻")).fill(f"{visited:%H:%M}")
     form.get_by_label(label("方法")).select_option(label="訪問")
     form.get_by_label(label("結果")).select_option(label="応答なし")
     form.get_by_label(label("内容")).fill("インターホンに応答なし。郵便受けに手紙を入れた。")
